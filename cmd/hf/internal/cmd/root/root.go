@@ -1,0 +1,64 @@
+// Package root builds the hf command tree and runs it: [Main] is all that
+// cmd/hf/main.go calls.
+package root
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/version"
+	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmdutil"
+)
+
+// NewCmd returns the root command `hf` with every subcommand registered.
+// started is set to true when a command's own run begins (after flag and
+// argument checks), so Main can tell usage errors from run errors.
+func NewCmd(f *cmdutil.Factory, started *bool) *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "hf <command> <subcommand> [flags]",
+		Short: "Hugging Face Hub from the command line, in Go",
+		Long: `hf works with the Hugging Face Hub and compatible servers: browse models,
+datasets and spaces, download into the standard Hugging Face cache (shared with
+the Python huggingface_hub client), upload, manage the cache, serve your own Hub.
+Commands and flags follow the Python hf CLI; where hf differs, --help says so.
+
+Output is a table on a terminal, tab-separated values in a pipe, and one JSON
+document with --format json. Results go to stdout; progress, warnings and
+errors go to stderr.
+
+Try it offline: hf demo
+
+` + cmdutil.ExitCodesHelp,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			fm, err := cmdutil.ParseFormat(format)
+			if err != nil {
+				return err
+			}
+			f.Globals.Format = fm
+			*started = true
+			return nil
+		},
+	}
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return &cmdutil.FlagError{Err: err}
+	})
+	pf := cmd.PersistentFlags()
+	pf.StringVar(&f.Globals.Token, "token", "", "access `token` to use instead of HF_TOKEN or the stored token")
+	pf.StringVar(&f.Globals.Endpoint, "endpoint", "", "Hub `URL` to use instead of HF_ENDPOINT (default https://huggingface.co)")
+	pf.StringVar(&format, "format", "table", "output `format`: table or json")
+	pf.BoolVarP(&f.Globals.Quiet, "quiet", "q", false, "print only results (ids, paths); no progress or messages")
+
+	register(cmd, f)
+	return cmd
+}
+
+// register adds every command group. To add a command, create
+// cmd/hf/internal/cmd/<noun>/ and add one line here (see cmdutil's package
+// documentation).
+func register(cmd *cobra.Command, f *cmdutil.Factory) {
+	cmd.AddCommand(
+		version.NewCmd(f, nil),
+	)
+}

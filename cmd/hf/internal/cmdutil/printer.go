@@ -1,0 +1,222 @@
+package cmdutil
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+	"unicode/utf8"
+)
+
+// Format is the value of the global --format flag.
+type Format string
+
+// Output formats.
+const (
+	FormatTable Format = "table" // human output: aligned table on a terminal, tab-separated in a pipe
+	FormatJSON  Format = "json"  // one JSON document on stdout; JSON lines for progress on stderr
+)
+
+// ParseFormat checks a --format value. "human" and "auto" are accepted as
+// synonyms of "table", as in the Python CLI.
+func ParseFormat(s string) (Format, error) {
+	switch strings.ToLower(s) {
+	case "", "table", "human", "auto":
+		return FormatTable, nil
+	case "json":
+		return FormatJSON, nil
+	}
+	return "", FlagErrorf("--format: %q is not a format; use table or json", s)
+}
+
+// Printer renders a command's result on stdout in the format the user chose,
+// and its diagnostics on stderr. Get one from [Factory.Printer]. It is not
+// safe for concurrent use.
+//
+//   - table (default): on a terminal, an aligned table with a bold header;
+//     in a pipe, tab-separated full values without a header, RFC 3339 times.
+//   - json: one indented JSON document (Printer.JSON or the data passed to
+//     Printer.Table), never mixed with anything else on stdout.
+//   - --quiet: only the first column of tables (ids, paths); no diagnostics.
+type Printer struct {
+	IO     *IOStreams
+	Format Format
+	Quiet  bool
+}
+
+// IsJSON reports whether --format json was given.
+func (p *Printer) IsJSON() bool { return p.Format == FormatJSON }
+
+// JSON writes v as an indented JSON document to stdout.
+func (p *Printer) JSON(v any) error {
+	enc := json.NewEncoder(p.IO.Out)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("write JSON: %w", err)
+	}
+	return nil
+}
+
+// Table prints rows under headers, or data as JSON with --format json (data
+// is usually the slice the rows were built from, so JSON keeps every field).
+// With --quiet only the first column is printed.
+func (p *Printer) Table(headers []string, rows [][]string, data any) error {
+	if p.IsJSON() {
+		return p.JSON(data)
+	}
+	if p.Quiet {
+		for _, r := range rows {
+			if len(r) > 0 {
+				fmt.Fprintln(p.IO.Out, r[0])
+			}
+		}
+		return nil
+	}
+	if !p.IO.IsStdoutTTY() {
+		for _, r := range rows {
+			fmt.Fprintln(p.IO.Out, strings.Join(r, "\t"))
+		}
+		return nil
+	}
+	tw := tabwriter.NewWriter(p.IO.Out, 0, 4, 2, ' ', 0)
+	hs := make([]string, len(headers))
+	for i, h := range headers {
+		hs[i] = p.IO.Bold(h)
+	}
+	fmt.Fprintln(tw, strings.Join(hs, "\t"))
+	for _, r := range rows {
+		cells := make([]string, len(r))
+		for i, c := range r {
+			cells[i] = truncate(c, 60)
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t"))
+	}
+	return tw.Flush()
+}
+
+// Fields prints key/value pairs, one per line ("key: value" on a terminal,
+// "key<TAB>value" in a pipe), or data as JSON with --format json. With
+// --quiet only the first value is printed.
+func (p *Printer) Fields(fields [][2]string, data any) error {
+	if p.IsJSON() {
+		return p.JSON(data)
+	}
+	if p.Quiet {
+		if len(fields) > 0 {
+			fmt.Fprintln(p.IO.Out, fields[0][1])
+		}
+		return nil
+	}
+	if !p.IO.IsStdoutTTY() {
+		for _, f := range fields {
+			fmt.Fprintf(p.IO.Out, "%s\t%s\n", f[0], f[1])
+		}
+		return nil
+	}
+	tw := tabwriter.NewWriter(p.IO.Out, 0, 4, 1, ' ', 0)
+	for _, f := range fields {
+		fmt.Fprintf(tw, "%s\t%s\n", p.IO.Bold(f[0]+":"), f[1])
+	}
+	return tw.Flush()
+}
+
+// Line prints one line of result text to stdout (a path, a URL), in every
+// format but JSON, where the command prints a document instead.
+func (p *Printer) Line(format string, args ...any) {
+	fmt.Fprintf(p.IO.Out, format+"\n", args...)
+}
+
+// Infof prints a diagnostic line to stderr unless --quiet or --format json
+// was given. Use it for "logged in as …", "downloading …" and the like.
+func (p *Printer) Infof(format string, args ...any) {
+	if p.Quiet || p.IsJSON() {
+		return
+	}
+	fmt.Fprintf(p.IO.ErrOut, format+"\n", args...)
+}
+
+// Warnf prints a warning to stderr unless --quiet was given.
+func (p *Printer) Warnf(format string, args ...any) {
+	if p.Quiet {
+		return
+	}
+	fmt.Fprintf(p.IO.ErrOut, "Warning: "+format+"\n", args...)
+}
+
+// Time formats a time for a table: relative ("3 days ago") on a terminal,
+// RFC 3339 in a pipe, empty for the zero time.
+func (p *Printer) Time(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	if !p.IO.IsStdoutTTY() {
+		return t.UTC().Format(time.RFC3339)
+	}
+	return relativeTime(time.Since(t))
+}
+
+// Size formats a byte count: "1.2 MB" style on a terminal, the exact number
+// in a pipe.
+func (p *Printer) Size(n int64) string {
+	if !p.IO.IsStdoutTTY() {
+		return fmt.Sprint(n)
+	}
+	return HumanSize(n)
+}
+
+// HumanSize formats n bytes with decimal units (kB, MB, GB), as the Python
+// CLI does.
+func HumanSize(n int64) string {
+	const unit = 1000
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	f := float64(n)
+	for _, u := range []string{"kB", "MB", "GB", "TB", "PB"} {
+		f /= unit
+		if f < unit {
+			return fmt.Sprintf("%.1f %s", f, u)
+		}
+	}
+	return fmt.Sprintf("%.1f EB", f/unit)
+}
+
+func relativeTime(d time.Duration) string {
+	switch {
+	case d < 0:
+		return "just now"
+	case d < time.Minute:
+		return "less than a minute ago"
+	case d < time.Hour:
+		return plural(int(d/time.Minute), "minute") + " ago"
+	case d < 24*time.Hour:
+		return plural(int(d/time.Hour), "hour") + " ago"
+	case d < 30*24*time.Hour:
+		return plural(int(d/(24*time.Hour)), "day") + " ago"
+	case d < 365*24*time.Hour:
+		return plural(int(d/(30*24*time.Hour)), "month") + " ago"
+	}
+	return plural(int(d/(365*24*time.Hour)), "year") + " ago"
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// truncate shortens s to at most n runes, ending with "…".
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+// Writer returns stdout, for commands that stream raw bytes.
+func (p *Printer) Writer() io.Writer { return p.IO.Out }
