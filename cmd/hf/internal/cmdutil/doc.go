@@ -44,7 +44,7 @@
 //	}
 //
 // Then register the noun's NewCmd in cmd/hf/internal/cmd/root/root.go
-// (function register) and run `go test ./cmd/hf/... -update` to regenerate
+// (function register) and run `go test ./cmd/hf/internal/cmd/root -update` to regenerate
 // docs/cli.md (a test fails while it is stale).
 //
 // # Rules for commands

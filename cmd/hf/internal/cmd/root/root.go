@@ -51,6 +51,7 @@ Try it offline: hf demo
 	pf.BoolVarP(&f.Globals.Quiet, "quiet", "q", false, "print only results (ids, paths); no progress or messages")
 
 	register(cmd, f)
+	cmd.InitDefaultCompletionCmd() // bash, zsh, fish and powershell; listed in docs/cli.md
 	return cmd
 }
 
