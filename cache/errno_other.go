@@ -1,0 +1,5 @@
+//go:build !unix
+
+package cache
+
+func isEINVAL(error) bool { return false }
