@@ -104,4 +104,3 @@ func (s *Store) ImportFolder(ctx context.Context, t RepoType, id, dir string, op
 	}
 	return res.Commit.ID, true, nil
 }
-
