@@ -1,0 +1,21 @@
+//go:build !linux
+
+package transfer
+
+import (
+	"errors"
+	"os"
+	"syscall"
+)
+
+// preallocate extends f to size (a sparse file where supported).
+func preallocate(f *os.File, size int64) error {
+	if size <= 0 {
+		return nil
+	}
+	return f.Truncate(size)
+}
+
+func isNotSupported(err error) bool {
+	return errors.Is(err, syscall.EINVAL)
+}
