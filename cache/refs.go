@@ -2,7 +2,6 @@ package cache
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -87,6 +86,3 @@ func (c *Cache) IsNoExist(repoType, repoID, commit, filename string) bool {
 	_, err = os.Lstat(p)
 	return err == nil
 }
-
-// errNotDir reports paths that should be folders.
-var errNotDir = errors.New("not a directory")
