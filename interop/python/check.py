@@ -1,0 +1,720 @@
+#!/usr/bin/env python3
+"""Run the official Python client (huggingface_hub) against our Hub server.
+
+    python3 check.py --manifest FILE [--endpoint URL] [--hf PATH] [--parts api,cache,upload]
+
+The manifest is written by `interop-fixtures serve` (see ../README.md). The
+parts:
+
+  api     model_info, dataset_info, list_repo_files, list_repo_tree,
+          get_paths_info, list_repo_refs, hf_hub_download (regular and LFS, by
+          branch, tag, pull request and commit id), snapshot_download with
+          allow/ignore patterns, repo_exists / revision_exists / file_exists,
+          and the error classes (RepositoryNotFoundError,
+          RevisionNotFoundError, EntryNotFoundError, GatedRepoError).
+  cache   one cache shared with our `hf` binary (--hf): what Python
+          downloaded, `hf download` finds offline (HF_HUB_OFFLINE=1), and what
+          `hf download` downloaded, Python finds offline.
+  upload  create_repo, upload_file (small and LFS), upload_folder,
+          delete_file, create_branch, create_tag, each read back.
+
+Each check prints "ok   <name>" or "FAIL <name>: <why>" followed by the
+requests the client made during that check; the last line is
+"interop-python: N passed, N failed" and the exit code is 1 when any failed.
+HF_ENDPOINT must be set before huggingface_hub is imported, so this script
+sets it (and a private HF_HOME) and only then imports the client.
+"""
+
+import argparse
+import fnmatch
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import traceback
+import uuid
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--manifest", required=True, help="manifest JSON written by interop-fixtures")
+    p.add_argument("--endpoint", help="server URL (default: the manifest's endpoint)")
+    p.add_argument("--hf", help="path to our hf binary (needed by the cache part)")
+    p.add_argument("--parts", default="api,cache,upload", help="comma-separated: api,cache,upload")
+    p.add_argument("--verbose", action="store_true", help="print the requests of passing checks too")
+    p.add_argument("--keep", action="store_true", help="keep the temporary caches")
+    return p.parse_args()
+
+
+ARGS = parse_args()
+with open(ARGS.manifest) as f:
+    MANIFEST = json.load(f)
+ENDPOINT = (ARGS.endpoint or MANIFEST.get("endpoint") or "").rstrip("/")
+if not ENDPOINT:
+    sys.exit("check.py: no endpoint: pass --endpoint or put one in the manifest")
+WORK = tempfile.mkdtemp(prefix="interop-py-")
+os.environ["HF_ENDPOINT"] = ENDPOINT
+os.environ["HF_HOME"] = os.path.join(WORK, "home")
+os.environ["HF_HUB_CACHE"] = os.path.join(WORK, "cache")
+os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
+for var in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_HUB_OFFLINE", "HF_HUB_ENABLE_HF_TRANSFER"):
+    os.environ.pop(var, None)
+
+import httpx  # noqa: E402
+
+import huggingface_hub  # noqa: E402
+from huggingface_hub import (  # noqa: E402
+    HfApi,
+    hf_hub_download,
+    scan_cache_dir,
+    snapshot_download,
+    try_to_load_from_cache,
+)
+from huggingface_hub.errors import (  # noqa: E402
+    EntryNotFoundError,
+    GatedRepoError,
+    HfHubHTTPError,
+    RemoteEntryNotFoundError,
+    RepositoryNotFoundError,
+    RevisionNotFoundError,
+)
+from huggingface_hub.file_download import _CACHED_NO_EXIST  # noqa: E402
+from huggingface_hub.utils import _http  # noqa: E402
+
+# ---- request log ---------------------------------------------------------
+REQUESTS = []
+
+
+def _log_response(resp):
+    req = resp.request
+    url = str(req.url).replace(ENDPOINT, "")
+    rng = req.headers.get("range")
+    extra = []
+    for h in ("x-error-code", "location", "x-repo-commit", "etag", "x-linked-etag", "x-linked-size", "content-range"):
+        if h in resp.headers:
+            v = resp.headers[h]
+            extra.append(f"{h}: {v.replace(ENDPOINT, '') if h == 'location' else v}")
+    REQUESTS.append(f"{req.method} {url}{f' [Range: {rng}]' if rng else ''} -> {resp.status_code}" + (" {" + ", ".join(extra) + "}" if extra else ""))
+
+
+def _client_factory():
+    # The default factory, plus a response hook that records each request.
+    return httpx.Client(
+        event_hooks={"request": [_http.hf_request_event_hook], "response": [_log_response]},
+        follow_redirects=True,
+        timeout=httpx.Timeout(60.0, write=60.0),
+    )
+
+
+huggingface_hub.set_client_factory(_client_factory)
+
+# ---- tiny check framework -------------------------------------------------
+PASSED, FAILED, FAILURES = 0, 0, []
+
+
+class CheckError(AssertionError):
+    pass
+
+
+def check(name, fn):
+    global PASSED, FAILED
+    REQUESTS.clear()
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001 - every failure is reported, not raised
+        FAILED += 1
+        FAILURES.append(name)
+        if isinstance(e, CheckError):
+            why = str(e)
+        else:
+            tb = traceback.extract_tb(e.__traceback__)
+            where = next((f"{os.path.basename(fr.filename)}:{fr.lineno}" for fr in reversed(tb) if fr.filename == __file__), "")
+            why = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''} ({where})"
+        print(f"FAIL {name}: {why}")
+        for r in REQUESTS:
+            print(f"       {r}")
+    else:
+        PASSED += 1
+        print(f"ok   {name}")
+        if ARGS.verbose:
+            for r in REQUESTS:
+                print(f"       {r}")
+    sys.stdout.flush()
+
+
+def expect(cond, msg):
+    if not cond:
+        raise CheckError(msg)
+
+
+def expect_eq(got, want, what):
+    if got != want:
+        raise CheckError(f"{what}: got {got!r}, want {want!r}")
+
+
+def expect_raises(cls, fn, what):
+    try:
+        fn()
+    except cls as e:
+        return e
+    except Exception as e:  # noqa: BLE001
+        raise CheckError(f"{what}: raised {type(e).__name__} ({str(e).splitlines()[0] if str(e) else ''}), want {cls.__name__}")
+    raise CheckError(f"{what}: no error, want {cls.__name__}")
+
+
+def sha256_file(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def repo_folder(repo_type, repo_id):
+    return f"{repo_type}s--" + repo_id.replace("/", "--")
+
+
+def check_cached_file(cache, repo_type, repo_id, commit, path, fi, got_path):
+    """got_path must be snapshots/<commit>/<path> -> ../../blobs/<etag>, with the right bytes."""
+    folder = os.path.join(cache, repo_folder(repo_type, repo_id))
+    want = os.path.join(folder, "snapshots", commit, *path.split("/"))
+    expect_eq(os.path.realpath(os.path.dirname(got_path)), os.path.realpath(os.path.dirname(want)), f"folder of {path}")
+    expect_eq(os.path.basename(got_path), os.path.basename(want), f"name of {path}")
+    expect(os.path.islink(got_path), f"{got_path} is not a symlink")
+    depth = len(path.split("/"))
+    expect_eq(os.readlink(got_path), "../" * (depth + 1) + "blobs/" + fi["etag"], f"symlink of {path}")
+    expect_eq(sha256_file(got_path), fi["sha256"], f"sha256 of {path}")
+
+
+def public_repos():
+    return [r for r in MANIFEST["repos"] if not r.get("private") and not r.get("gated")]
+
+
+def find_repo(repo_id):
+    return next(r for r in MANIFEST["repos"] if r["id"] == repo_id)
+
+
+API = HfApi(endpoint=ENDPOINT)
+TOKENS = MANIFEST.get("tokens") or {}
+
+# ---- part 1: the read API -------------------------------------------------
+
+
+def info_of(repo, **kw):
+    if repo["type"] == "dataset":
+        return API.dataset_info(repo["id"], **kw)
+    if repo["type"] == "space":
+        return API.space_info(repo["id"], **kw)
+    return API.model_info(repo["id"], **kw)
+
+
+def part_api():
+    cache = os.path.join(WORK, "api-cache")
+    for repo in public_repos():
+        rtype, rid = repo["type"], repo["id"]
+        label = f"{rtype}s/{rid}"
+        main = repo["revisions"][0]
+        state = {"main_sha": main.get("commit")}
+
+        def info_default(repo=repo, main=main, state=state):
+            got = info_of(repo)
+            expect_eq(got.id, repo["id"], "id")
+            expect(got.sha and len(got.sha) == 40, f"sha: {got.sha!r}")
+            if main.get("commit"):
+                expect_eq(got.sha, main["commit"], "sha")
+            state["main_sha"] = got.sha
+            expect_eq(sorted(s.rfilename for s in got.siblings), sorted(main["files"]), "siblings")
+
+        check(f"{label}: {rtype}_info", info_default)
+
+        def info_blobs(repo=repo, main=main):
+            got = info_of(repo, files_metadata=True)
+            for s in got.siblings:
+                fi = main["files"][s.rfilename]
+                expect_eq(s.size, fi["size"], f"size of {s.rfilename}")
+                if fi["lfs"]:
+                    expect(s.lfs is not None, f"{s.rfilename} should have lfs info")
+                    expect_eq(s.lfs.sha256, fi["sha256"], f"lfs.sha256 of {s.rfilename}")
+                    expect_eq(s.lfs.size, fi["size"], f"lfs.size of {s.rfilename}")
+                else:
+                    expect(s.lfs is None, f"{s.rfilename} should not have lfs info")
+                    expect_eq(s.blob_id, fi["gitOid"], f"blobId of {s.rfilename}")
+
+        check(f"{label}: {rtype}_info(files_metadata=True)", info_blobs)
+
+        check(f"{label}: repo_exists", lambda repo=repo: expect_eq(API.repo_exists(repo["id"], repo_type=repo["type"]), True, "repo_exists"))
+
+        revs = list(repo["revisions"])
+        if state["main_sha"]:
+            revs.append(dict(main, rev=state["main_sha"], kind="sha", commit=state["main_sha"]))
+        for rv in revs:
+            check_revision(repo, rv, cache)
+
+        def refs(repo=repo):
+            got = API.list_repo_refs(repo["id"], repo_type=repo["type"], include_pull_requests=True)
+            branches = {b.name: b.target_commit for b in got.branches}
+            tags = {t.name: t.target_commit for t in got.tags}
+            prs = {p.ref: p.target_commit for p in (got.pull_requests or [])}
+            for rv in repo["revisions"]:
+                where = {"branch": branches, "tag": tags, "pr": prs}[rv["kind"]]
+                name = rv["rev"]
+                expect(name in where, f"{rv['kind']} {name} missing from refs (got {sorted(where)})")
+                if rv.get("commit"):
+                    expect_eq(where[name], rv["commit"], f"target of {name}")
+
+        check(f"{label}: list_repo_refs", refs)
+
+        def patterns(repo=repo, main=main):
+            files = sorted(main["files"])
+            for allow, ignore in ((["*.json"], None), (["tokenizer/*", "*.md"], None), (None, ["*.safetensors", "weights/*", "*.bin"]), (["*.json", "*.txt"], ["tokenizer/*"])):
+                want = [p for p in files if (allow is None or any(fnmatch.fnmatch(p, a) for a in allow)) and not (ignore and any(fnmatch.fnmatch(p, i) for i in ignore))]
+                folder = snapshot_download(repo["id"], repo_type=repo["type"], allow_patterns=allow, ignore_patterns=ignore, cache_dir=os.path.join(WORK, "pattern-cache", uuid.uuid4().hex))
+                got = sorted(os.path.relpath(os.path.join(d, n), folder).replace(os.sep, "/") for d, _, ns in os.walk(folder) for n in ns)
+                expect_eq(got, want, f"files for allow={allow} ignore={ignore}")
+                for p in got:
+                    expect_eq(sha256_file(os.path.join(folder, p)), main["files"][p]["sha256"], f"sha256 of {p}")
+
+        check(f"{label}: snapshot_download with allow/ignore patterns", patterns)
+
+        def errors(repo=repo, main=main, cache=cache):
+            some = sorted(main["files"])[0]
+            expect_raises(RevisionNotFoundError, lambda: hf_hub_download(repo["id"], some, repo_type=repo["type"], revision="no-such-branch", cache_dir=cache), "hf_hub_download(revision=no-such-branch)")
+            expect_raises(RevisionNotFoundError, lambda: info_of(repo, revision="no-such-branch"), "info(revision=no-such-branch)")
+            e = expect_raises(EntryNotFoundError, lambda: hf_hub_download(repo["id"], MANIFEST["missingFile"], repo_type=repo["type"], cache_dir=cache), "hf_hub_download(missing file)")
+            expect(isinstance(e, RemoteEntryNotFoundError), f"missing file raised {type(e).__name__}, want RemoteEntryNotFoundError")
+            expect_eq(API.file_exists(repo["id"], MANIFEST["missingFile"], repo_type=repo["type"]), False, "file_exists(missing)")
+            expect_eq(API.revision_exists(repo["id"], "no-such-branch", repo_type=repo["type"]), False, "revision_exists(no-such-branch)")
+            expect_eq(API.revision_exists(repo["id"], "main", repo_type=repo["type"]), True, "revision_exists(main)")
+            # The 404 carried X-Repo-Commit, so Python cached that the file does not exist.
+            got = try_to_load_from_cache(repo["id"], MANIFEST["missingFile"], cache_dir=cache, repo_type=repo["type"])
+            expect(got is _CACHED_NO_EXIST, f"try_to_load_from_cache(missing file) = {got!r}, want _CACHED_NO_EXIST (.no_exist marker; needs X-Repo-Commit on the EntryNotFound 404)")
+
+        check(f"{label}: errors (RevisionNotFoundError, EntryNotFoundError, .no_exist)", errors)
+
+    def missing_repo():
+        rid = MANIFEST["missingRepo"]
+        expect_raises(RepositoryNotFoundError, lambda: API.model_info(rid), "model_info(missing repo)")
+        expect_raises(RepositoryNotFoundError, lambda: hf_hub_download(rid, "config.json", cache_dir=cache), "hf_hub_download(missing repo)")
+        expect_raises(RepositoryNotFoundError, lambda: list(API.list_repo_files(rid)), "list_repo_files(missing repo)")
+        expect_eq(API.repo_exists(rid), False, "repo_exists(missing)")
+        expect_eq(API.file_exists(rid, "config.json"), False, "file_exists(missing repo)")
+
+    check("missing repo: RepositoryNotFoundError, repo_exists False", missing_repo)
+
+    for repo in MANIFEST["repos"]:
+        if repo.get("gated"):
+            check_gated(repo, cache)
+        elif repo.get("private"):
+            check_private(repo, cache)
+
+
+def check_revision(repo, rv, cache):
+    rtype, rid = repo["type"], repo["id"]
+    at = f"{rtype}s/{rid}@{rv['rev']}"
+    files = rv["files"]
+    paths = sorted(files)
+    state = {"commit": rv.get("commit")}
+
+    def info():
+        got = info_of(repo, revision=rv["rev"])
+        if state["commit"]:
+            expect_eq(got.sha, state["commit"], "sha")
+        state["commit"] = got.sha
+        expect_eq(sorted(s.rfilename for s in got.siblings), paths, "siblings")
+
+    check(f"{at}: {rtype}_info(revision)", info)
+
+    def list_files():
+        expect_eq(sorted(API.list_repo_files(rid, repo_type=rtype, revision=rv["rev"])), paths, "list_repo_files")
+
+    check(f"{at}: list_repo_files", list_files)
+
+    def tree():
+        entries = list(API.list_repo_tree(rid, repo_type=rtype, revision=rv["rev"], recursive=True))
+        got_files = {e.path: e for e in entries if isinstance(e, huggingface_hub.hf_api.RepoFile)}
+        expect_eq(sorted(got_files), paths, "files")
+        for p, e in got_files.items():
+            fi = files[p]
+            expect_eq(e.size, fi["size"], f"size of {p}")
+            if fi["lfs"]:
+                expect(e.lfs is not None, f"{p} should be LFS")
+                expect_eq(e.lfs.sha256, fi["sha256"], f"lfs.sha256 of {p}")
+            else:
+                expect(e.lfs is None, f"{p} should not be LFS")
+                expect_eq(e.blob_id, fi["gitOid"], f"blob_id of {p}")
+        dirs = {"/".join(p.split("/")[:i]) for p in paths for i in range(1, len(p.split("/")))}
+        expect_eq(sorted(e.path for e in entries if isinstance(e, huggingface_hub.hf_api.RepoFolder)), sorted(dirs), "folders")
+
+    check(f"{at}: list_repo_tree(recursive=True)", tree)
+
+    nested = next((p for p in paths if p.count("/") >= 2), next((p for p in paths if "/" in p), None))
+    if nested:
+        folder = nested.rsplit("/", 1)[0]
+
+        def subtree():
+            entries = list(API.list_repo_tree(rid, folder, repo_type=rtype, revision=rv["rev"], expand=True))
+            want = set()
+            for p in paths:
+                if p.startswith(folder + "/"):
+                    want.add(folder + "/" + p[len(folder) + 1 :].split("/")[0])
+            expect_eq(sorted(e.path for e in entries), sorted(want), f"entries under {folder}")
+            for e in entries:
+                expect(e.last_commit is not None and len(e.last_commit.oid) == 40, f"last_commit of {e.path}: {e.last_commit!r}")
+                if isinstance(e, huggingface_hub.hf_api.RepoFile):
+                    expect(e.security is not None, f"security of {e.path} missing")
+
+        check(f"{at}: list_repo_tree({folder!r}, expand=True)", subtree)
+
+    def paths_info():
+        ask = [p for p in paths if files[p]["lfs"]][:2] + [p for p in paths if not files[p]["lfs"]][:2]
+        if nested:
+            ask.append(nested.split("/")[0])
+        ask.append(MANIFEST["missingFile"])
+        got = {e.path: e for e in API.get_paths_info(rid, ask, expand=True, repo_type=rtype, revision=rv["rev"])}
+        expect(MANIFEST["missingFile"] not in got, "missing path listed")
+        for p in ask[:-1]:
+            expect(p in got, f"{p} missing (got {sorted(got)})")
+            e = got[p]
+            expect(e.last_commit is not None, f"last_commit of {p} missing")
+            if p in files:
+                expect_eq(e.size, files[p]["size"], f"size of {p}")
+                if files[p]["lfs"]:
+                    expect_eq(e.lfs and e.lfs.sha256, files[p]["sha256"], f"lfs.sha256 of {p}")
+
+    check(f"{at}: get_paths_info(expand=True)", paths_info)
+
+    def exists():
+        for p in [next((p for p in paths if files[p]["lfs"]), None), next(p for p in paths if not files[p]["lfs"])]:
+            if p:
+                expect_eq(API.file_exists(rid, p, repo_type=rtype, revision=rv["rev"]), True, f"file_exists({p})")
+        expect_eq(API.file_exists(rid, MANIFEST["missingFile"], repo_type=rtype, revision=rv["rev"]), False, "file_exists(missing)")
+        expect_eq(API.revision_exists(rid, rv["rev"], repo_type=rtype), True, "revision_exists")
+
+    check(f"{at}: file_exists / revision_exists", exists)
+
+    def download():
+        for p in paths:
+            got = hf_hub_download(rid, p, repo_type=rtype, revision=rv["rev"], cache_dir=cache)
+            check_cached_file(cache, rtype, rid, state["commit"], p, files[p], got)
+        if rv["kind"] != "sha":
+            ref = os.path.join(cache, repo_folder(rtype, rid), "refs", *rv["rev"].split("/"))
+            with open(ref) as f:
+                expect_eq(f.read(), state["commit"], f"refs/{rv['rev']}")
+
+    kinds = sorted({("LFS" if files[p]["lfs"] else "regular") for p in paths})
+    check(f"{at}: hf_hub_download ({' and '.join(kinds)}, every file, sha256, cache layout)", download)
+
+    def cached_again():
+        REQUESTS.clear()
+        p = next(p for p in paths if files[p]["lfs"]) if any(files[p]["lfs"] for p in paths) else paths[0]
+        hf_hub_download(rid, p, repo_type=rtype, revision=rv["rev"], cache_dir=cache)
+        gets = [r for r in REQUESTS if r.startswith("GET ")]
+        expect(not gets, f"a cached file was fetched again: {gets}")
+        if rv["kind"] == "sha":
+            expect_eq(REQUESTS, [], "requests for a cached file by commit id")
+
+    check(f"{at}: hf_hub_download of a cached file sends no GET", cached_again)
+
+    def snapshot():
+        folder = snapshot_download(rid, repo_type=rtype, revision=rv["rev"], cache_dir=cache)
+        expect_eq(os.path.basename(folder), state["commit"], "snapshot folder")
+        got = sorted(os.path.relpath(os.path.join(d, n), folder).replace(os.sep, "/") for d, _, ns in os.walk(folder) for n in ns)
+        expect_eq(got, paths, "snapshot files")
+        for p in paths:
+            check_cached_file(cache, rtype, rid, state["commit"], p, files[p], os.path.join(folder, *p.split("/")))
+
+    check(f"{at}: snapshot_download", snapshot)
+
+
+def check_gated(repo, cache):
+    label = f"{repo['type']}s/{repo['id']} (gated)"
+    some = sorted(repo["revisions"][0]["files"])[0]
+
+    def gated():
+        got = info_of(repo)
+        expect(got.gated in ("manual", "auto"), f"gated: {got.gated!r}")
+        expect_raises(GatedRepoError, lambda: hf_hub_download(repo["id"], some, repo_type=repo["type"], cache_dir=cache), "hf_hub_download without access")
+        if TOKENS.get("other"):
+            expect_raises(GatedRepoError, lambda: hf_hub_download(repo["id"], some, repo_type=repo["type"], cache_dir=cache, token=TOKENS["other"]), "hf_hub_download with another user's token")
+
+    check(f"{label}: GatedRepoError", gated)
+
+
+def check_private(repo, cache):
+    label = f"{repo['type']}s/{repo['id']} (private)"
+    files = repo["revisions"][0]["files"]
+    some = sorted(files)[0]
+
+    def hidden():
+        expect_raises(RepositoryNotFoundError, lambda: info_of(repo, token=False), "info without a token")
+        expect_raises(RepositoryNotFoundError, lambda: hf_hub_download(repo["id"], some, repo_type=repo["type"], cache_dir=cache, token=False), "hf_hub_download without a token")
+        expect_eq(API.repo_exists(repo["id"], repo_type=repo["type"], token=False), False, "repo_exists without a token")
+        if TOKENS.get("other"):
+            expect_raises(RepositoryNotFoundError, lambda: info_of(repo, token=TOKENS["other"]), "info with another user's token")
+
+    check(f"{label}: RepositoryNotFoundError without access", hidden)
+    if not TOKENS.get("read"):
+        return
+
+    def readable():
+        got = info_of(repo, token=TOKENS["read"])
+        expect_eq(got.private, True, "private")
+        for p, fi in files.items():
+            path = hf_hub_download(repo["id"], p, repo_type=repo["type"], cache_dir=cache, token=TOKENS["read"])
+            expect_eq(sha256_file(path), fi["sha256"], f"sha256 of {p}")
+
+    check(f"{label}: readable with the owner's token", readable)
+
+
+# ---- part 2: one cache shared with our hf --------------------------------
+
+OFFLINE_READER = r"""
+import json, os, sys
+from huggingface_hub import hf_hub_download, snapshot_download, scan_cache_dir, try_to_load_from_cache
+req = json.loads(sys.argv[1])
+out = {"files": {}}
+for p in req["files"]:
+    out["files"][p] = hf_hub_download(req["repo"], p, repo_type=req["type"], revision=req["rev"], cache_dir=req["cache"])
+out["snapshot"] = snapshot_download(req["repo"], repo_type=req["type"], revision=req["rev"], cache_dir=req["cache"])
+out["try"] = try_to_load_from_cache(req["repo"], req["files"][0], cache_dir=req["cache"], revision=req["rev"], repo_type=req["type"])
+info = scan_cache_dir(req["cache"])
+out["scan"] = [{"id": r.repo_id, "type": r.repo_type, "files": r.nb_files, "refs": sorted(ref for rev in r.revisions for ref in rev.refs), "commits": sorted(rev.commit_hash for rev in r.revisions)} for r in info.repos]
+out["warnings"] = [str(w) for w in info.warnings]
+print(json.dumps(out))
+"""
+
+
+def offline_env(extra=None):
+    env = dict(os.environ)
+    env["HF_HUB_OFFLINE"] = "1"
+    # Any request would now fail: nothing listens on port 9 of loopback.
+    env["HF_ENDPOINT"] = "http://127.0.0.1:9"
+    env.update(extra or {})
+    return env
+
+
+def run_hf(args, offline, cache):
+    env = offline_env() if offline else dict(os.environ)
+    env["HF_HUB_CACHE"] = cache
+    cmd = [ARGS.hf, "download", *args, "--cache-dir", cache, "--quiet"]
+    res = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    if res.returncode != 0:
+        raise CheckError(f"`hf {' '.join(args)}` ({'offline' if offline else 'online'}) exited {res.returncode}: {res.stderr.strip()[-500:]}")
+    lines = [ln for ln in res.stdout.splitlines() if ln.strip()]
+    expect(lines, f"`hf download {' '.join(args)}` printed no path")
+    return lines[-1].strip()
+
+
+def part_cache():
+    if not ARGS.hf:
+        print("skip cache: pass --hf PATH to our hf binary")
+        return
+    model = find_repo("interop/tiny-model")
+    dataset = next((r for r in public_repos() if r["type"] == "dataset"), None)
+
+    # Python writes, hf reads offline.
+    py_cache = os.path.join(WORK, "py-wrote")
+    for rv in model["revisions"][:2]:
+        files = rv["files"]
+
+        def py_to_go(rv=rv, files=files):
+            folder = snapshot_download(model["id"], revision=rv["rev"], cache_dir=py_cache)
+            got = run_hf([model["id"], "--revision", rv["rev"]], True, py_cache)
+            expect_eq(os.path.realpath(got), os.path.realpath(folder), "snapshot folder printed by hf download")
+            for p in ["config.json", next(p for p in sorted(files) if files[p]["lfs"]), next(p for p in sorted(files) if p.count("/") >= 2)]:
+                got = run_hf([model["id"], p, "--revision", rv["rev"]], True, py_cache)
+                expect_eq(os.path.realpath(got), os.path.realpath(os.path.join(folder, *p.split("/"))), f"path of {p} printed by hf download")
+                expect_eq(sha256_file(got), files[p]["sha256"], f"sha256 of {p}")
+
+        check(f"cache: Python snapshot_download({model['id']}@{rv['rev']}) -> hf download offline finds it", py_to_go)
+
+    if dataset:
+        def py_to_go_dataset():
+            files = dataset["revisions"][0]["files"]
+            p = sorted(files)[-1]
+            path = hf_hub_download(dataset["id"], p, repo_type="dataset", cache_dir=py_cache)
+            got = run_hf([dataset["id"], p, "--repo-type", "dataset"], True, py_cache)
+            expect_eq(os.path.realpath(got), os.path.realpath(path), f"path of {p}")
+
+        check(f"cache: Python hf_hub_download(dataset) -> hf download offline finds it", py_to_go_dataset)
+
+    def go_misses_offline():
+        # A file Python never downloaded must not be found offline.
+        env = offline_env({"HF_HUB_CACHE": py_cache})
+        res = subprocess.run([ARGS.hf, "download", model["id"], "added-in-v2.txt", "--revision", "v1.0", "--cache-dir", py_cache, "--quiet"], env=env, capture_output=True, text=True, timeout=60)
+        expect(res.returncode != 0, f"hf download offline of a file absent from the cache succeeded: {res.stdout.strip()}")
+
+    check("cache: hf download offline of an absent file fails", go_misses_offline)
+
+    # hf writes, Python reads offline.
+    go_cache = os.path.join(WORK, "go-wrote")
+    for rv in model["revisions"][:2]:
+        files = rv["files"]
+
+        def go_to_py(rv=rv, files=files):
+            folder = run_hf([model["id"], "--revision", rv["rev"]], False, go_cache)
+            req = {"repo": model["id"], "type": "model", "rev": rv["rev"], "cache": go_cache, "files": sorted(files)}
+            res = subprocess.run([sys.executable, "-c", OFFLINE_READER, json.dumps(req)], env=offline_env(), capture_output=True, text=True, timeout=120)
+            if res.returncode != 0:
+                raise CheckError(f"Python offline read failed: {res.stderr.strip().splitlines()[-1] if res.stderr.strip() else res.returncode}")
+            out = json.loads(res.stdout.strip().splitlines()[-1])
+            expect_eq(os.path.realpath(out["snapshot"]), os.path.realpath(folder), "snapshot_download offline")
+            commit = os.path.basename(folder)
+            if rv.get("commit"):
+                expect_eq(commit, rv["commit"], "snapshot folder of hf download")
+            for p, got in out["files"].items():
+                check_cached_file(go_cache, "model", model["id"], commit, p, files[p], got)
+            expect(out["try"] and os.path.exists(out["try"]), f"try_to_load_from_cache: {out['try']!r}")
+            scan = {r["id"]: r for r in out["scan"]}
+            expect(model["id"] in scan, f"scan_cache_dir does not see {model['id']}: {out['scan']} warnings={out['warnings']}")
+            expect(rv["rev"] in scan[model["id"]]["refs"], f"scan_cache_dir refs: {scan[model['id']]['refs']}")
+            expect_eq(out["warnings"], [], "scan_cache_dir warnings")
+
+        check(f"cache: hf download {model['id']}@{rv['rev']} -> Python offline finds it (hf_hub_download, snapshot_download, scan_cache_dir)", go_to_py)
+
+    if dataset:
+        def go_to_py_dataset():
+            files = dataset["revisions"][0]["files"]
+            p = sorted(files)[0]
+            got = run_hf([dataset["id"], p, "--repo-type", "dataset"], False, go_cache)
+            req = {"repo": dataset["id"], "type": "dataset", "rev": "main", "cache": go_cache, "files": [p]}
+            code = OFFLINE_READER.replace('out["snapshot"] = snapshot_download', 'out["snapshot"] = None and snapshot_download')
+            res = subprocess.run([sys.executable, "-c", code, json.dumps(req)], env=offline_env(), capture_output=True, text=True, timeout=120)
+            if res.returncode != 0:
+                raise CheckError(f"Python offline read failed: {res.stderr.strip().splitlines()[-1] if res.stderr.strip() else res.returncode}")
+            out = json.loads(res.stdout.strip().splitlines()[-1])
+            expect_eq(os.path.realpath(out["files"][p]), os.path.realpath(got), f"path of {p}")
+            expect_eq(sha256_file(got), files[p]["sha256"], f"sha256 of {p}")
+
+        check("cache: hf download (dataset file) -> Python hf_hub_download offline finds it", go_to_py_dataset)
+
+
+# ---- part 3: the write API -----------------------------------------------
+
+
+def part_upload():
+    token = TOKENS.get("write")
+    if not token:
+        print("skip upload: the manifest has no write token")
+        return
+    owner = MANIFEST["owner"]
+    api = HfApi(endpoint=ENDPOINT, token=token)
+    rid = f"{owner}/py-upload-{uuid.uuid4().hex[:8]}"
+    cache = os.path.join(WORK, "upload-cache")
+    small = b"hello from the python client\n"
+    big = os.urandom(11 << 20)  # over 10 MiB: LFS
+    st = os.urandom(4096)  # *.safetensors: LFS by pattern
+    state = {}
+
+    def create():
+        url = api.create_repo(rid)
+        expect(str(url).rstrip("/").endswith(rid), f"repo url: {url}")
+        expect_eq(api.repo_exists(rid), True, "repo_exists after create_repo")
+        api.create_repo(rid, exist_ok=True)
+        ds = api.create_repo(rid, repo_type="dataset")
+        expect(str(ds).rstrip("/").endswith("datasets/" + rid), f"dataset url: {ds}")
+
+    check("upload: create_repo (model, exist_ok, dataset)", create)
+
+    def upload_small():
+        info = api.upload_file(path_or_fileobj=small, path_in_repo="hello.txt", repo_id=rid, commit_message="add hello")
+        expect(len(info.oid) == 40, f"commit oid: {info.oid!r}")
+        state["c1"] = info.oid
+        p = hf_hub_download(rid, "hello.txt", cache_dir=cache, token=token)
+        with open(p, "rb") as f:
+            expect_eq(f.read(), small, "content")
+
+    check("upload: upload_file (small, regular)", upload_small)
+
+    def upload_lfs():
+        api.upload_file(path_or_fileobj=big, path_in_repo="weights/big.dat", repo_id=rid)
+        api.upload_file(path_or_fileobj=st, path_in_repo="model.safetensors", repo_id=rid)
+        entries = {e.path: e for e in api.list_repo_tree(rid, recursive=True)}
+        for name, data in (("weights/big.dat", big), ("model.safetensors", st)):
+            e = entries.get(name)
+            expect(e is not None, f"{name} missing from the tree")
+            expect(e.lfs is not None, f"{name} is not stored in LFS")
+            expect_eq(e.lfs.sha256, hashlib.sha256(data).hexdigest(), f"lfs sha256 of {name}")
+            p = hf_hub_download(rid, name, cache_dir=cache)
+            expect_eq(sha256_file(p), hashlib.sha256(data).hexdigest(), f"downloaded {name}")
+
+    check("upload: upload_file (LFS by size and by pattern)", upload_lfs)
+
+    def folder():
+        src = os.path.join(WORK, "upload-src")
+        os.makedirs(os.path.join(src, "sub", "deeper"), exist_ok=True)
+        contents = {"a.txt": b"a\n", "sub/b.json": b'{"b":1}\n', "sub/deeper/c.bin": os.urandom(2048), "skip.log": b"no\n"}
+        for p, b in contents.items():
+            with open(os.path.join(src, *p.split("/")), "wb") as f:
+                f.write(b)
+        api.upload_folder(folder_path=src, repo_id=rid, path_in_repo="up", ignore_patterns=["*.log"])
+        files = set(api.list_repo_files(rid))
+        for p in ("a.txt", "sub/b.json", "sub/deeper/c.bin"):
+            expect("up/" + p in files, f"up/{p} missing after upload_folder ({sorted(files)})")
+        expect("up/skip.log" not in files, "ignored file was uploaded")
+        p = hf_hub_download(rid, "up/sub/deeper/c.bin", cache_dir=cache)
+        expect_eq(sha256_file(p), hashlib.sha256(contents["sub/deeper/c.bin"]).hexdigest(), "c.bin")
+
+    check("upload: upload_folder (nested, ignore_patterns)", folder)
+
+    def delete():
+        api.delete_file("hello.txt", repo_id=rid)
+        expect_eq(api.file_exists(rid, "hello.txt"), False, "file_exists after delete_file")
+        expect_raises(EntryNotFoundError, lambda: hf_hub_download(rid, "hello.txt", cache_dir=os.path.join(WORK, "fresh")), "download after delete")
+
+    check("upload: delete_file", delete)
+
+    def branch_tag():
+        api.create_branch(rid, branch="feature", revision=state.get("c1"))
+        api.create_tag(rid, tag="v0.1", revision=state.get("c1"), tag_message="first")
+        refs = api.list_repo_refs(rid)
+        b = {x.name: x.target_commit for x in refs.branches}
+        t = {x.name: x.target_commit for x in refs.tags}
+        expect_eq(b.get("feature"), state.get("c1"), "branch feature target")
+        expect_eq(t.get("v0.1"), state.get("c1"), "tag v0.1 target")
+        p = hf_hub_download(rid, "hello.txt", revision="v0.1", cache_dir=cache)
+        with open(p, "rb") as f:
+            expect_eq(f.read(), small, "hello.txt at v0.1")
+        info = api.upload_file(path_or_fileobj=b"on feature\n", path_in_repo="feature.txt", repo_id=rid, revision="feature")
+        expect_eq(api.file_exists(rid, "feature.txt", revision="feature"), True, "feature.txt on feature")
+        expect_eq(api.file_exists(rid, "feature.txt"), False, "feature.txt on main")
+        expect(len(info.oid) == 40, "commit oid")
+
+    check("upload: create_branch, create_tag, commit to a branch", branch_tag)
+
+    def refused():
+        ro = HfApi(endpoint=ENDPOINT, token=TOKENS.get("read"))
+        expect_raises(HfHubHTTPError, lambda: ro.upload_file(path_or_fileobj=b"x", path_in_repo="x.txt", repo_id=rid), "upload with a read token")
+        anon = HfApi(endpoint=ENDPOINT, token=False)
+        expect_raises(HfHubHTTPError, lambda: anon.upload_file(path_or_fileobj=b"x", path_in_repo="x.txt", repo_id=rid), "upload without a token")
+
+    check("upload: refused with a read token and without a token", refused)
+
+
+def main():
+    print(f"huggingface_hub {huggingface_hub.__version__} against {ENDPOINT}")
+    parts = {p.strip() for p in ARGS.parts.split(",") if p.strip()}
+    try:
+        if "api" in parts:
+            part_api()
+        if "cache" in parts:
+            part_cache()
+        if "upload" in parts:
+            part_upload()
+    finally:
+        if ARGS.keep:
+            print(f"work folder kept: {WORK}")
+        else:
+            shutil.rmtree(WORK, ignore_errors=True)
+    if FAILURES:
+        print("\nfailed checks:\n  " + "\n  ".join(FAILURES))
+    print(f"interop-python: {PASSED} passed, {FAILED} failed")
+    sys.exit(1 if FAILED else 0)
+
+
+if __name__ == "__main__":
+    main()
