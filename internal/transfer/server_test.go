@@ -48,7 +48,8 @@ type logged struct {
 
 func newTestServer(t testing.TB, data []byte) *testServer {
 	s := &testServer{data: data, release: make(chan struct{})}
-	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	s.Start()
 	t.Cleanup(func() {
 		s.unblock()
 		s.Close()
@@ -56,9 +57,17 @@ func newTestServer(t testing.TB, data []byte) *testServer {
 	return s
 }
 
+func (s *testServer) setCap(n int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.capPerReq = n
+}
+
+// unblock releases requests stalled by a fault or the cap, and lifts the cap.
 func (s *testServer) unblock() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.capPerReq = 0
 	select {
 	case <-s.release:
 	default:
@@ -156,10 +165,9 @@ func (s *testServer) serve(w http.ResponseWriter, r *http.Request) {
 				w.(http.Flusher).Flush()
 				select {
 				case <-r.Context().Done():
-					return
 				case <-release:
 				}
-				capPerReq = 0
+				panic(http.ErrAbortHandler) // capped requests never complete
 			} else {
 				n = min(n, left)
 			}
