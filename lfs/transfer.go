@@ -46,6 +46,10 @@ type Uploader struct {
 	// finished, so a run interrupted mid-object uploads only the missing
 	// parts when the server hands out the same upload again.
 	Journal Journal
+	// PrepareRequest, if non-nil, is called on every request before it is
+	// sent (each attempt), to add headers such as User-Agent or, for the
+	// Hub's own host only, Authorization.
+	PrepareRequest func(*http.Request)
 }
 
 // Journal records finished multipart parts, keyed by the upload's href.
@@ -143,6 +147,9 @@ func (u *Uploader) put(ctx context.Context, href string, hdr map[string]string, 
 				req.Header.Set(k, v)
 			}
 		}
+		if u.PrepareRequest != nil {
+			u.PrepareRequest(req)
+		}
 		resp, err := u.client().Do(req)
 		if err != nil || resp.StatusCode/100 != 2 {
 			body.rollback()
@@ -164,6 +171,9 @@ func (u *Uploader) postJSON(ctx context.Context, href string, hdr map[string]str
 		SetHeaders(req.Header)
 		for k, v := range hdr {
 			req.Header.Set(k, v)
+		}
+		if u.PrepareRequest != nil {
+			u.PrepareRequest(req)
 		}
 		return u.client().Do(req)
 	})
