@@ -52,19 +52,19 @@ func (c *Cache) Scan(ctx context.Context) (*Report, error) {
 	}
 	rep := &Report{Dir: c.Dir, Repos: []*RepoInfo{}, Warnings: []Warning{}, IncompleteFiles: []IncompleteFile{}}
 	var mu sync.Mutex
-	g, ctx := errgroup.WithContext(ctx)
+	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(8, 4*runtime.GOMAXPROCS(0)))
 	for _, e := range entries {
 		name := e.Name()
 		if junkNames[name] || name == LocksDirName || name == CacheDirTagName {
 			continue
 		}
-		if ctx.Err() != nil {
+		if gctx.Err() != nil {
 			break
 		}
 		g.Go(func() error {
 			s := &repoScan{dir: filepath.Join(c.Dir, name), blobs: map[string]*blobStat{}}
-			repo := s.scan(ctx, name)
+			repo := s.scan(gctx, name)
 			mu.Lock()
 			defer mu.Unlock()
 			if repo != nil {
