@@ -45,17 +45,18 @@ func (c *Cache) PlanPrune(ctx context.Context, rep *Report, opts *PruneOptions) 
 		fi, err := os.Lstat(p)
 		return err == nil && now.Sub(fi.ModTime()) >= o.OlderThan
 	}
-	var detached []string
+	sel := map[*RevisionInfo]bool{}
 	if !o.KeepDetached {
 		for _, repo := range rep.Repos {
 			for _, rev := range repo.Revisions {
 				if len(rev.Refs) == 0 {
-					detached = append(detached, rev.Commit)
+					sel[rev] = true
 				}
 			}
 		}
 	}
-	plan := rep.PlanDeleteRevisions(detached...)
+	plan := newPlan(rep.Dir)
+	rep.planSelected(plan, sel)
 	inPlan := map[string]bool{}
 	for _, b := range plan.Blobs {
 		inPlan[b] = true
