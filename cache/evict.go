@@ -111,7 +111,8 @@ func (c *Cache) Evict(ctx context.Context, maxBytes int64, opts *EvictOptions) (
 				blobs = append(blobs, f.BlobPath)
 			}
 		}
-		unlocks, ok := c.lockAll(blobLocks(c, blobs))
+		held := blobLocks(c, blobs)
+		unlocks, ok := c.lockAll(held)
 		if !ok {
 			res.Busy = append(res.Busy, repo.CacheID()+"@"+rev.Commit)
 			continue
@@ -119,11 +120,17 @@ func (c *Cache) Evict(ctx context.Context, maxBytes int64, opts *EvictOptions) (
 		wholeRepo := remaining[repo] == 1
 		var repoUnlocks []UnlockFunc
 		if wholeRepo {
-			repoUnlocks, wholeRepo = c.lockAll(repoLocks(c, repo))
+			others := slices.DeleteFunc(repoLocks(c, repo), func(p string) bool { return slices.Contains(held, p) })
+			repoUnlocks, wholeRepo = c.lockAll(others)
+			held = append(held, others...)
 		}
 		if !dry {
 			if wholeRepo {
 				c.removeWarn(res, repo.Path)
+				for _, lp := range held {
+					_ = os.Remove(lp) // best effort: we hold it; the repo is gone
+				}
+				_ = os.Remove(c.LocksDir(repo.Type, repo.ID)) // only if empty
 			} else {
 				c.removeWarn(res, rev.SnapshotPath)
 				for _, ref := range rev.Refs {
