@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
-
 )
 
 type refJSON struct {
@@ -132,4 +131,3 @@ func (s *Server) handleCommits(w http.ResponseWriter, r *http.Request, req *repo
 	}
 	writeJSON(w, r, out)
 }
-
