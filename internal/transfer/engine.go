@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"os"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -233,6 +234,10 @@ type Job struct {
 	// Empty means Dest + ".incomplete". The caller must hold an exclusive lock
 	// for Temp during the transfer.
 	Temp string
+	// Perm, if non-zero, is the mode of the published file (chmod'ed, so the
+	// umask does not apply). Zero keeps 0666 minus the umask, as the Python
+	// client does.
+	Perm os.FileMode
 	// Observer, if set, receives progress events.
 	Observer Observer
 }

@@ -97,6 +97,13 @@ func (e *Engine) open(job Job) (*task, error) {
 	if err != nil {
 		return nil, &localError{fmt.Errorf("creating temporary file: %w", err)}
 	}
+	if job.Perm != 0 {
+		if err := f.Chmod(job.Perm); err != nil {
+			_ = f.Close()           // already failing
+			_ = os.Remove(job.Temp) // nothing worth keeping
+			return nil, &localError{fmt.Errorf("setting mode of %s: %w", job.Temp, err)}
+		}
+	}
 	if job.Size > 0 {
 		if err := preallocate(f, job.Size); err != nil {
 			_ = f.Close()           // already failing

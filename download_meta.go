@@ -1,0 +1,88 @@
+package hfhub
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// FileMetadataError says a /resolve/ HEAD answered without something a
+// download needs (X-Repo-Commit, an ETag, or a size). The server is not
+// Hub-compatible, or a proxy stripped the headers.
+type FileMetadataError struct {
+	URL     string
+	Missing string // the header(s) that were missing
+}
+
+func (e *FileMetadataError) Error() string {
+	return fmt.Sprintf("HEAD %s: no %s in the response: the server is not Hub-compatible or a proxy removed the header; check HF_ENDPOINT", e.URL, e.Missing)
+}
+
+// resolvedFile is the metadata a download needs.
+type resolvedFile struct {
+	commit string
+	etag   string
+	size   int64
+	url    string // where to GET the bytes
+}
+
+// retryHeadTimeout is the header timeout of the retried HEAD (spec §3.2).
+const retryHeadTimeout = 60 * time.Second
+
+// fileMetadata fetches what downloading r needs. Offline it fails with
+// ErrOffline without a request. A file known from a tree listing needs no
+// request. retry selects the second, patient attempt of spec §3.2 step 3.
+func (c *Client) fileMetadata(ctx context.Context, r *fileRequest, retry bool) (*resolvedFile, error) {
+	if c.offline(r) {
+		return nil, fmt.Errorf("%w: no request for %s %s was sent", ErrOffline, r.id, r.filename)
+	}
+	if k := r.known; k != nil {
+		return &resolvedFile{commit: k.commit, etag: k.etag, size: k.size,
+			url: c.resolveURL(r.rt, r.id, k.commit, r.filename)}, nil
+	}
+	u := c.resolveURL(r.rt, r.id, r.rev, r.filename)
+	req, err := c.newRequest(ctx, http.MethodHead, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept-Encoding", "identity")
+	ro := &reqOpts{Retry: retryNever, Redirect: redirectSameOrigin, HeaderTimeout: c.cfg.EtagTimeout}
+	if retry {
+		ro.Retry, ro.HeaderTimeout = retryIdempotent, max(retryHeadTimeout, c.cfg.EtagTimeout)
+	}
+	resp, err := c.do(req, ro)
+	if err != nil {
+		return nil, err
+	}
+	resp.Body.Close()
+	m := parseFileMetadata(resp)
+	redirect := resp.StatusCode >= 300 && resp.StatusCode < 400
+	size := int64(-1)
+	if s := resp.Header.Get(HeaderLinkedSize); s != "" {
+		size, _ = strconv.ParseInt(s, 10, 64)
+	} else if !redirect {
+		size = m.Size
+	}
+	bad := func(what string) error { return &FileMetadataError{URL: sanitizeURL(u), Missing: what} }
+	switch {
+	case m.CommitHash == "":
+		return nil, bad(HeaderRepoCommit)
+	case m.Etag == "":
+		return nil, bad(HeaderLinkedEtag + " or ETag")
+	case size < 0:
+		return nil, bad(HeaderLinkedSize + " or Content-Length")
+	}
+	if !IsCommitHash(m.CommitHash) {
+		return nil, bad("valid " + HeaderRepoCommit)
+	}
+	out := &resolvedFile{commit: m.CommitHash, etag: m.Etag, size: size, url: u}
+	// Without Xet support a Xet-backed file is fetched through the original
+	// /resolve/ URL (the Hub's bridge serves it); anything else from where
+	// the HEAD pointed. Credentials only ever go to the endpoint's origin.
+	if m.XetHash == "" && m.Location != "" {
+		out.url = m.Location
+	}
+	return out, nil
+}
