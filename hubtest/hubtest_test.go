@@ -242,3 +242,37 @@ func TestListenAndDir(t *testing.T) {
 		t.Fatalf("bad repo id: %v", err)
 	}
 }
+
+func TestDemoRepos(t *testing.T) {
+	a, b := DemoRepos(), DemoRepos()
+	if !bytes.Equal(a[0].Files["model.safetensors"], b[0].Files["model.safetensors"]) {
+		t.Fatal("demo safetensors not deterministic")
+	}
+	st := a[0].Files["model.safetensors"]
+	if len(st) < 3<<20 || len(st) > 5<<20 {
+		t.Fatalf("safetensors size %d, want about 4 MiB", len(st))
+	}
+	hub := NewServer(t, WithDemoRepos())
+	resp, body := get(t, "GET", hub.URL+"/api/models/"+DemoModelID)
+	var info struct {
+		Safetensors struct {
+			Parameters map[string]int64 `json:"parameters"`
+			Total      int64            `json:"total"`
+		} `json:"safetensors"`
+		CardData map[string]any `json:"cardData"`
+	}
+	if err := json.Unmarshal(body, &info); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("info %d: %v", resp.StatusCode, err)
+	}
+	if info.Safetensors.Total != 1000*512*2+512*512+512 || info.CardData["license"] != "apache-2.0" {
+		t.Fatalf("demo model info: %s", body)
+	}
+	resp, _ = get(t, "HEAD", hub.URL+"/"+DemoModelID+"/resolve/main/model.safetensors")
+	if resp.StatusCode != 302 {
+		t.Fatalf("safetensors not LFS: %d", resp.StatusCode)
+	}
+	resp, _ = get(t, "HEAD", hub.URL+"/datasets/"+DemoDatasetID+"/resolve/main/data/train.csv")
+	if resp.StatusCode != 200 {
+		t.Fatalf("dataset csv: %d", resp.StatusCode)
+	}
+}
