@@ -145,3 +145,38 @@ func TestCompletion(t *testing.T) {
 		}
 	}
 }
+
+func TestEnv(t *testing.T) {
+	env := hfEnv(t, "http://127.0.0.1:9", "HF_TOKEN=hf_abcdefghijklmnopqrstuvwxyz")
+	r := mustRun(t, env, "env", "--format", "json")
+	var rep struct {
+		Endpoint string
+		Settings []struct{ Name, Value, Source string }
+	}
+	decodeJSON(t, r, &rep)
+	if rep.Endpoint != "http://127.0.0.1:9" {
+		t.Errorf("endpoint = %q, want the HF_ENDPOINT value", rep.Endpoint)
+	}
+	found := false
+	for _, s := range rep.Settings {
+		if s.Name == "HF_ENDPOINT" {
+			found = true
+			if !strings.Contains(s.Source, "HF_ENDPOINT") {
+				t.Errorf("HF_ENDPOINT source = %q, want it to name the variable", s.Source)
+			}
+		}
+		if strings.Contains(s.Value, "hf_abcdefghijklmnopqrstuvwxyz") {
+			t.Errorf("%s shows the whole token: %q", s.Name, s.Value)
+		}
+	}
+	if !found {
+		t.Errorf("settings lack HF_ENDPOINT: %+v", rep.Settings)
+	}
+	r = mustRun(t, env, "env", "--endpoint", "http://127.0.0.1:7")
+	if !strings.Contains(r.stdout, "HF_ENDPOINT\thttp://127.0.0.1:7") {
+		t.Errorf("hf env --endpoint: stdout lacks the flag's endpoint:\n%s", r.stdout)
+	}
+	// Error path: a malformed endpoint is a usage error.
+	r = run(t, env, "", "env", "--endpoint", "ftp://x")
+	wantCode(t, r, 2, "env", "--endpoint", "ftp://x")
+}
