@@ -75,7 +75,14 @@ type reqOpts struct {
 	// a token with it). NoAuth sends no token.
 	Token  string
 	NoAuth bool
+	// BufferBody reads a 2xx body completely inside the retry loop, so a
+	// connection dropped mid-body is retried like one dropped before the
+	// headers (JSON calls use it; downloads must not).
+	BufferBody bool
 }
+
+// maxBufferedBody bounds a buffered (JSON) response body.
+const maxBufferedBody = 512 << 20
 
 type ctxKey int
 
@@ -218,6 +225,26 @@ func (c *Client) do(req *http.Request, opts *reqOpts) (*http.Response, error) {
 			continue
 		}
 		c.logWarnings(resp)
+		if resp.StatusCode < 300 && opts.BufferBody {
+			data, err := io.ReadAll(io.LimitReader(resp.Body, maxBufferedBody))
+			resp.Body.Close()
+			if err != nil {
+				err = fmt.Errorf("%s %s: reading the response: %w", req.Method, sanitizeURL(req.URL.String()), err)
+				if req.Context().Err() != nil {
+					return nil, fmt.Errorf("%s %s: %w", req.Method, sanitizeURL(req.URL.String()), context.Cause(req.Context()))
+				}
+				if last || !retryableNetErr(err) {
+					return nil, err
+				}
+				if err := c.sleep(req.Context(), wait); err != nil {
+					return nil, err
+				}
+				wait = min(wait*2, c.maxWait)
+				continue
+			}
+			resp.Body = io.NopCloser(bytes.NewReader(data))
+			return resp, nil
+		}
 		if resp.StatusCode < 400 {
 			return resp, nil
 		}
@@ -354,7 +381,12 @@ func (c *Client) sendForm(ctx context.Context, method, u string, form url.Values
 }
 
 func (c *Client) doJSON(req *http.Request, out any, opts *reqOpts) (http.Header, error) {
-	resp, err := c.do(req, opts)
+	o := reqOpts{}
+	if opts != nil {
+		o = *opts
+	}
+	o.BufferBody = true
+	resp, err := c.do(req, &o)
 	if err != nil {
 		return nil, err
 	}
