@@ -1,10 +1,21 @@
 package server
 
 import (
+	"crypto/sha1"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"strconv"
 )
+
+// weakETag labels a generated body the way the Hub does: W/"<len hex>-<hash>".
+func weakETag(h http.Header, body []byte) {
+	if h.Get("ETag") != "" {
+		return
+	}
+	sum := sha1.Sum(body)
+	h.Set("ETag", `W/"`+strconv.FormatInt(int64(len(body)), 16)+"-"+base64.RawStdEncoding.EncodeToString(sum[:])[:27]+`"`)
+}
 
 // Hub error codes sent in X-Error-Code.
 const (
@@ -36,6 +47,7 @@ func writeError(w http.ResponseWriter, r *http.Request, status int, code, msg st
 	body, _ := json.Marshal(map[string]string{"error": msg}) // a string map always marshals
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("Content-Length", strconv.Itoa(len(body)))
+	weakETag(h, body)
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		w.Write(body)
@@ -54,6 +66,7 @@ func writeText(w http.ResponseWriter, r *http.Request, status int, code, msg, bo
 	}
 	h.Set("Content-Type", "text/plain; charset=utf-8")
 	h.Set("Content-Length", strconv.Itoa(len(body)))
+	weakETag(h, []byte(body))
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		w.Write([]byte(body))
@@ -70,6 +83,7 @@ func writeJSON(w http.ResponseWriter, r *http.Request, v any) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("Content-Length", strconv.Itoa(len(body)))
+	weakETag(h, body)
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
 		w.Write(body)

@@ -81,7 +81,6 @@ func (s *Server) repoJSON(r *http.Request, ri store.RepoInfo, c *store.Commit, s
 		"private":      ri.Private,
 		"gated":        gatedJSON(ri.Gated),
 		"disabled":     false,
-		"downloads":    0,
 		"likes":        0,
 		"tags":         s.tags(ri, c, card),
 		"usedStorage":  usedStorage(c),
@@ -94,6 +93,7 @@ func (s *Server) repoJSON(r *http.Request, ri store.RepoInfo, c *store.Commit, s
 	}
 	switch ri.Type {
 	case store.Model:
+		m["downloads"] = 0
 		m["modelId"] = ri.ID
 		m["model-index"] = card["model-index"]
 		m["spaces"] = []any{}
@@ -110,9 +110,9 @@ func (s *Server) repoJSON(r *http.Request, ri store.RepoInfo, c *store.Commit, s
 			m["pipeline_tag"] = v
 		}
 	case store.Dataset:
+		m["downloads"] = 0
 		m["citation"] = stringOr(card["citation"], "")
 		m["description"] = stringOr(card["description"], "")
-		m["paperswithcode_id"] = card["paperswithcode_id"]
 	case store.Space:
 		sdk := stringOr(card["sdk"], "static")
 		sub := strings.ToLower(strings.NewReplacer("/", "-", "_", "-", ".", "-").Replace(ri.ID))
