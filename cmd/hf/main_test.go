@@ -57,6 +57,16 @@ func hfEnv(t *testing.T, endpoint string, extra ...string) []string {
 	return append(env, extra...)
 }
 
+// envValue returns the value of name in env ("" if absent).
+func envValue(env []string, name string) string {
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, name+"="); ok {
+			return v
+		}
+	}
+	return ""
+}
+
 // run executes hf with args in env, stdin from the given string, and returns
 // its outputs and exit code. It fails the test only if hf could not start.
 func run(t *testing.T, env []string, stdin string, args ...string) result {

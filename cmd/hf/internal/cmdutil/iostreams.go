@@ -119,6 +119,11 @@ func (s *IOStreams) ReadSecret(prompt string) (string, error) {
 	return strings.TrimSpace(line), nil
 }
 
+// ReadLine reads one line from stdin, without its newline.
+func (s *IOStreams) ReadLine() (string, error) {
+	return readLine(s.In)
+}
+
 // readLine reads up to the first newline, one byte at a time so nothing
 // beyond the line is consumed from a shared stdin.
 func readLine(r io.Reader) (string, error) {

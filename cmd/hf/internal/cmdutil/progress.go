@@ -7,6 +7,8 @@ import (
 
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
+
+	"github.com/hfhub-go/hfhub"
 )
 
 // ProgressMode says how transfer progress is shown.
@@ -33,16 +35,23 @@ func (m ProgressMode) String() string {
 // ProgressEvent is one JSON line written to stderr with --format json. Field
 // names are API: scripts parse them.
 type ProgressEvent struct {
-	Event string `json:"event"`           // "start", "progress", "done" or "error"
-	File  string `json:"file"`            // path of the file in the repo
-	Bytes int64  `json:"bytes"`           // bytes transferred so far
-	Total int64  `json:"total,omitempty"` // expected size; 0 when unknown
-	Error string `json:"error,omitempty"` // with "error"
+	// Event is snapshot_started, file_started, file_progress, file_done,
+	// file_failed or snapshot_done.
+	Event  string `json:"event"`
+	Repo   string `json:"repo,omitempty"`
+	File   string `json:"file,omitempty"`   // path in the repo; empty for snapshot events
+	Bytes  int64  `json:"bytes"`            // bytes of File on disk so far (resumed ones included)
+	Total  int64  `json:"total"`            // expected size; -1 when unknown
+	Files  int    `json:"files,omitempty"`  // snapshot_started: files in the snapshot
+	Cached bool   `json:"cached,omitempty"` // file_done: nothing had to be downloaded
+	Error  string `json:"error,omitempty"`  // file_failed: why
 }
 
-// Progress renders transfer progress for several files at once. It is safe
-// for concurrent use: the library calls it from its worker goroutines. Call
-// Wait once all transfers have ended, before printing the result.
+// Progress renders the library's download progress events: bars on a
+// terminal, JSON lines with --format json, or nothing. It implements
+// [hfhub.ProgressObserver] and is safe for concurrent use (the library calls
+// it from its worker goroutines). Call Wait after the download returns,
+// before printing the result.
 //
 // A nil *Progress is valid and shows nothing.
 type Progress struct {
@@ -54,11 +63,13 @@ type Progress struct {
 	files map[string]*fileProgress
 }
 
+var _ hfhub.ProgressObserver = (*Progress)(nil)
+
 type fileProgress struct {
 	bar       *mpb.Bar
 	done      int64
 	total     int64
-	lastEvent int64 // bytes at the last JSON "progress" event
+	lastEvent int64 // bytes at the last JSON file_progress event
 	ended     bool
 }
 
@@ -79,89 +90,112 @@ func (p *Progress) Mode() ProgressMode {
 	return p.mode
 }
 
-// Start announces a transfer of total bytes (0 if unknown) for file. Calling
-// it again for the same file (a retry) restarts the count.
-func (p *Progress) Start(file string, total int64) {
+// Observer returns p as an [hfhub.ProgressObserver] for the library's
+// options, or nil when nothing is shown (so the library skips the calls).
+func (p *Progress) Observer() hfhub.ProgressObserver {
+	if p.Mode() == ProgressNone {
+		return nil
+	}
+	return p
+}
+
+// OnProgress renders one library event.
+func (p *Progress) OnProgress(ev hfhub.ProgressEvent) {
 	if p == nil || p.mode == ProgressNone {
 		return
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	fp := p.files[file]
-	if fp != nil && !fp.ended {
-		fp.done, fp.total = 0, total
-		if fp.bar != nil {
-			fp.bar.SetTotal(total, false)
-			fp.bar.SetCurrent(0)
-		}
-	} else {
-		fp = &fileProgress{total: total}
-		p.files[file] = fp
-		if p.bars != nil {
+	key := ev.RepoID + "\x00" + ev.Path
+	switch ev.Kind {
+	case hfhub.SnapshotStarted:
+		p.emit(ProgressEvent{Event: "snapshot_started", Repo: ev.RepoID, Total: ev.Total, Files: ev.Files})
+	case hfhub.SnapshotDone:
+		p.emit(ProgressEvent{Event: "snapshot_done", Repo: ev.RepoID, Total: ev.Total})
+	case hfhub.FileStarted:
+		p.start(key, ev)
+	case hfhub.FileAdvanced:
+		p.advance(key, ev)
+	case hfhub.FileDone, hfhub.FileFailed:
+		p.end(key, ev)
+	}
+}
+
+// start opens (or, on a retry, resets) the bar of a file; p.mu is held.
+func (p *Progress) start(key string, ev hfhub.ProgressEvent) {
+	fp := p.files[key]
+	if fp == nil || fp.ended {
+		fp = &fileProgress{}
+		p.files[key] = fp
+	}
+	fp.total, fp.done, fp.lastEvent, fp.ended = ev.Total, ev.Resumed, ev.Resumed, false
+	if p.bars != nil {
+		total := max(ev.Total, 0)
+		if fp.bar == nil {
 			fp.bar = p.bars.AddBar(total,
-				mpb.PrependDecorators(decor.Name(shortName(file, 32), decor.WCSyncSpaceR)),
+				mpb.PrependDecorators(decor.Name(shortName(ev.Path, 32), decor.WCSyncSpaceR)),
 				mpb.AppendDecorators(
 					decor.CountersKibiByte("% .1f / % .1f", decor.WCSyncSpace),
 					decor.OnComplete(decor.Percentage(decor.WCSyncSpace), " done"),
 				),
 			)
+		} else {
+			fp.bar.SetTotal(total, false)
 		}
+		fp.bar.SetCurrent(fp.done)
 	}
-	p.emit(ProgressEvent{Event: "start", File: file, Total: total})
+	p.emit(ProgressEvent{Event: "file_started", Repo: ev.RepoID, File: ev.Path, Bytes: fp.done, Total: fp.total})
 }
 
-// Add records n more bytes transferred for file.
-func (p *Progress) Add(file string, n int64) {
-	if p == nil || p.mode == ProgressNone || n == 0 {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	fp := p.files[file]
+// advance counts bytes (negative when data is thrown away); p.mu is held.
+func (p *Progress) advance(key string, ev hfhub.ProgressEvent) {
+	fp := p.files[key]
 	if fp == nil || fp.ended {
 		return
 	}
-	fp.done += n
+	fp.done = max(fp.done+ev.Bytes, 0)
 	if fp.bar != nil {
-		fp.bar.IncrInt64(n)
+		fp.bar.SetCurrent(fp.done)
 	}
-	if p.mode == ProgressJSON && fp.done-fp.lastEvent >= eventStep(fp.total) {
+	if fp.done-fp.lastEvent >= eventStep(fp.total) || fp.done < fp.lastEvent {
 		fp.lastEvent = fp.done
-		p.emit(ProgressEvent{Event: "progress", File: file, Bytes: fp.done, Total: fp.total})
+		p.emit(ProgressEvent{Event: "file_progress", Repo: ev.RepoID, File: ev.Path, Bytes: fp.done, Total: fp.total})
 	}
 }
 
-// Done ends the transfer of file, with err nil on success.
-func (p *Progress) Done(file string, err error) {
-	if p == nil || p.mode == ProgressNone {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	fp := p.files[file]
+// end closes a file's bar with success or failure; p.mu is held.
+func (p *Progress) end(key string, ev hfhub.ProgressEvent) {
+	fp := p.files[key]
 	if fp == nil {
-		fp = &fileProgress{}
-		p.files[file] = fp
+		fp = &fileProgress{total: ev.Total}
+		if ev.Kind == hfhub.FileDone && ev.Total > 0 {
+			fp.done = ev.Total
+		}
+		p.files[key] = fp
 	}
 	if fp.ended {
 		return
 	}
 	fp.ended = true
-	if err != nil {
+	if ev.Kind == hfhub.FileFailed {
 		if fp.bar != nil {
 			fp.bar.Abort(false)
 		}
-		p.emit(ProgressEvent{Event: "error", File: file, Bytes: fp.done, Total: fp.total, Error: err.Error()})
+		msg := "failed"
+		if ev.Err != nil {
+			msg = ev.Err.Error()
+		}
+		p.emit(ProgressEvent{Event: "file_failed", Repo: ev.RepoID, File: ev.Path, Bytes: fp.done, Total: fp.total, Error: msg})
 		return
 	}
 	if fp.bar != nil {
 		fp.bar.SetTotal(-1, true) // complete at the current count
 	}
-	p.emit(ProgressEvent{Event: "done", File: file, Bytes: fp.done, Total: fp.total})
+	p.emit(ProgressEvent{Event: "file_done", Repo: ev.RepoID, File: ev.Path, Bytes: fp.done, Total: fp.total, Cached: ev.Cached})
 }
 
 // Wait ends every bar still running and waits until the bars are drawn for
-// the last time. It must be called once, after all transfers have ended.
+// the last time. Call it once, after the download has returned.
 func (p *Progress) Wait() {
 	if p == nil || p.bars == nil {
 		return
@@ -177,27 +211,23 @@ func (p *Progress) Wait() {
 	p.bars.Wait()
 }
 
-// emit writes one JSON line; p.mu is held.
+// emit writes one JSON line in JSON mode; p.mu is held.
 func (p *Progress) emit(ev ProgressEvent) {
 	if p.mode != ProgressJSON {
 		return
 	}
 	b, err := json.Marshal(ev)
 	if err != nil {
-		return // a struct of strings and ints always marshals
+		return // a struct of strings and numbers always marshals
 	}
-	// Best effort: a broken stderr must not fail the transfer itself.
+	// Best effort: a broken stderr must not fail the download itself.
 	_, _ = p.w.Write(append(b, '\n'))
 }
 
-// eventStep is how many bytes separate two JSON "progress" events: a
+// eventStep is how many bytes separate two JSON file_progress events: a
 // twentieth of the file, at least 1 MiB, so a big file reports every 5 %.
 func eventStep(total int64) int64 {
-	step := total / 20
-	if step < 1<<20 {
-		step = 1 << 20
-	}
-	return step
+	return max(total/20, 1<<20)
 }
 
 // shortName keeps the end of a long path, which names the file.

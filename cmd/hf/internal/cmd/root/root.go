@@ -5,6 +5,7 @@ package root
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/auth"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/env"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/version"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmdutil"
@@ -61,6 +62,7 @@ Try it offline: hf demo
 // documentation).
 func register(cmd *cobra.Command, f *cmdutil.Factory) {
 	cmd.AddCommand(
+		auth.NewCmd(f),
 		env.NewCmd(f, nil),
 		version.NewCmd(f, nil),
 	)
