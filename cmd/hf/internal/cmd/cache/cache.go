@@ -1,0 +1,197 @@
+// Package cache implements `hf cache`: ls, rm, prune, verify, evict and
+// stats over the local Hugging Face cache (the library package cache does
+// the work; no network is used).
+package cache
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hfhub-go/hfhub"
+	hfcache "github.com/hfhub-go/hfhub/cache"
+	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmdutil"
+)
+
+// NewCmd returns `hf cache` with its verbs.
+func NewCmd(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "cache <command>",
+		Short: "Inspect and clean the local cache",
+		Long: `Inspect and clean the Hugging Face cache (HF_HUB_CACHE, default
+~/.cache/huggingface/hub), the same cache the Python client uses. Nothing here
+touches the network.
+
+Beyond the Python CLI: ` + "`hf cache evict`" + ` keeps the cache under a size budget
+(least recently used revisions go first; files another process has locked are
+never touched), ` + "`hf cache stats`" + ` summarises it, and ` + "`hf cache prune`" + ` also
+removes orphan blobs, stale partial downloads and unused lock files.
+
+Shared caches: set HF_HUB_CACHE_PERMISSIONS=group to create folders 2775 and
+files 0664 so every member of the group can manage the cache.`,
+	}
+	cmd.AddCommand(
+		NewLsCmd(f, nil),
+		NewRmCmd(f, nil),
+		NewPruneCmd(f, nil),
+		NewVerifyCmd(f, nil),
+		NewEvictCmd(f, nil),
+		NewStatsCmd(f, nil),
+	)
+	return cmd
+}
+
+// Common is what every `hf cache` verb needs.
+type Common struct {
+	IO      *cmdutil.IOStreams
+	Printer func() *cmdutil.Printer
+	Client  func() (*hfhub.Client, error)
+	Getenv  func(string) string
+	// CacheDir is --cache-dir; empty means the client's (HF_HUB_CACHE).
+	CacheDir string
+}
+
+func newCommon(f *cmdutil.Factory) Common {
+	return Common{IO: f.IO, Printer: f.Printer, Client: f.Client, Getenv: f.Getenv}
+}
+
+func addCacheDirFlag(cmd *cobra.Command, c *Common) {
+	cmd.Flags().StringVar(&c.CacheDir, "cache-dir", "", "cache `folder` to use instead of HF_HUB_CACHE")
+}
+
+// Open returns the cache the command works on.
+func (c *Common) Open() (*hfcache.Cache, error) {
+	dir := c.CacheDir
+	var opts hfcache.Options
+	if dir == "" {
+		cl, err := c.Client()
+		if err != nil {
+			return nil, err
+		}
+		dir = cl.Config().CacheDir
+		opts.DisableSymlinks = cl.Config().DisableSymlinks
+	}
+	if c.Getenv != nil {
+		g, err := hfcache.ParsePermissions(c.Getenv(hfcache.EnvPermissions))
+		if err != nil {
+			return nil, cmdutil.NewError(cmdutil.ExitUsage, "unset it or set it to user or group", err)
+		}
+		opts.GroupWritable = g
+	}
+	ca, err := hfcache.Open(dir, &opts)
+	if err != nil {
+		return nil, cmdutil.NewError(cmdutil.ExitUsage, "check HF_HUB_CACHE or --cache-dir", err)
+	}
+	return ca, nil
+}
+
+// scan scans the cache; a missing cache is "not found" (exit 3).
+func (c *Common) scan(cmd *cobra.Command, ca *hfcache.Cache) (*hfcache.Report, error) {
+	rep, err := ca.Scan(cmd.Context())
+	if errors.Is(err, hfcache.ErrCacheNotFound) {
+		return nil, cmdutil.NewError(cmdutil.ExitNotFound, "download something first, or point HF_HUB_CACHE / --cache-dir at your cache", err)
+	}
+	return rep, err
+}
+
+// warn prints scan warnings to stderr.
+func warn(p *cmdutil.Printer, ws []hfcache.Warning) {
+	for _, w := range ws {
+		p.Warnf("%s", w.Error())
+	}
+}
+
+// confirm asks "question [y/N]" when the user can answer; yes skips it. With
+// no terminal it fails, naming the flag.
+func confirm(io *cmdutil.IOStreams, yes bool, question string) (bool, error) {
+	if yes {
+		return true, nil
+	}
+	if !io.CanPrompt() {
+		return false, cmdutil.FlagErrorf("not a terminal: pass -y to confirm, or --dry-run to only show the plan")
+	}
+	fmt.Fprintf(io.ErrOut, "%s [y/N] ", question)
+	line, _ := bufio.NewReader(io.In).ReadString('\n') // EOF: treated as "no"
+	ans := strings.ToLower(strings.TrimSpace(line))
+	return ans == "y" || ans == "yes", nil
+}
+
+// planResult is the JSON document of rm and prune.
+type planResult struct {
+	DryRun bool                   `json:"dry_run"`
+	Plan   *hfcache.DeletePlan    `json:"plan"`
+	Result *hfcache.ExecuteResult `json:"result,omitempty"`
+}
+
+// runPlan shows a plan, asks, executes it and reports.
+func runPlan(cmd *cobra.Command, c *Common, ca *hfcache.Cache, plan *hfcache.DeletePlan, dry, yes bool) error {
+	p := c.Printer()
+	warn(p, plan.Warnings)
+	if plan.Empty() {
+		if p.IsJSON() {
+			return p.JSON(planResult{DryRun: dry, Plan: plan})
+		}
+		p.Infof("Nothing to remove.")
+		return nil
+	}
+	if !p.IsJSON() || dry {
+		describePlan(c, plan)
+	}
+	if dry {
+		if p.IsJSON() {
+			return p.JSON(planResult{DryRun: true, Plan: plan})
+		}
+		p.Infof("Dry run: nothing removed. Would free %s.", hfcache.FormatSize(plan.ExpectedFreedSize))
+		return nil
+	}
+	ok, err := confirm(c.IO, yes, fmt.Sprintf("Remove them and free %s?", hfcache.FormatSize(plan.ExpectedFreedSize)))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		p.Infof("Aborted: nothing removed.")
+		return nil
+	}
+	res, err := ca.Execute(cmd.Context(), plan)
+	if err != nil {
+		return err
+	}
+	warn(p, res.Warnings)
+	for _, k := range res.Kept {
+		p.Warnf("kept %s: another process holds its lock", k)
+	}
+	if p.IsJSON() {
+		return p.JSON(planResult{Plan: plan, Result: res})
+	}
+	p.Infof("Removed %d paths; freed about %s.", res.Removed, hfcache.FormatSize(plan.ExpectedFreedSize))
+	return nil
+}
+
+// describePlan lists a plan on stderr (stdout in a dry run, where the plan
+// is the result).
+func describePlan(c *Common, plan *hfcache.DeletePlan) {
+	p := c.Printer()
+	if p.IsJSON() || p.Quiet {
+		return
+	}
+	out := c.IO.ErrOut
+	for _, r := range plan.Revisions {
+		fmt.Fprintf(out, "  revision %s\n", r)
+	}
+	for _, r := range plan.Repos {
+		fmt.Fprintf(out, "  repo folder %s\n", r)
+	}
+	if n := len(plan.Blobs); n > 0 {
+		fmt.Fprintf(out, "  %d blobs no remaining revision uses\n", n)
+	}
+	if n := len(plan.Incomplete); n > 0 {
+		fmt.Fprintf(out, "  %d stale partial downloads\n", n)
+	}
+	if n := len(plan.Locks); n > 0 {
+		fmt.Fprintf(out, "  %d unused lock files\n", n)
+	}
+	fmt.Fprintf(out, "Total: %s.\n", hfcache.FormatSize(plan.ExpectedFreedSize))
+}

@@ -1,0 +1,87 @@
+package cache
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	hfcache "github.com/hfhub-go/hfhub/cache"
+	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmdutil"
+)
+
+// EvictOptions is everything `hf cache evict` needs.
+type EvictOptions struct {
+	Common
+	MaxSize string
+	DryRun  bool
+}
+
+// NewEvictCmd returns `hf cache evict`.
+func NewEvictCmd(f *cmdutil.Factory, runF func(context.Context, *EvictOptions) error) *cobra.Command {
+	opts := &EvictOptions{Common: newCommon(f)}
+	cmd := &cobra.Command{
+		Use:   "evict --max-size <size>",
+		Short: "Remove least recently used revisions until the cache fits a size",
+		Long: `Remove the least recently used revisions until the cache is at most
+--max-size (50G, 800M, 1.5T, 10GiB...; K/M/G/T are powers of 1000, Ki/Mi/Gi
+powers of 1024). Last use is when hf last read or downloaded a revision
+(recorded on the snapshot folder), or the blobs' access time if later.
+Blobs a remaining revision still uses stay; a revision whose files another
+process has locked (a download in progress) is skipped. Not in the Python CLI.`,
+		Example: "  $ hf cache evict --max-size 50G --dry-run\n  $ hf cache evict --max-size 50G",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if opts.MaxSize == "" {
+				return cmdutil.FlagErrorf("--max-size is required, e.g. --max-size 50G")
+			}
+			if _, err := hfcache.ParseSize(opts.MaxSize); err != nil {
+				return cmdutil.FlagErrorf("--max-size: %w", err)
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runEvict(cmd, opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.MaxSize, "max-size", "", "size `budget` for the cache, e.g. 50G")
+	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "show what would be evicted; remove nothing")
+	addCacheDirFlag(cmd, &opts.Common)
+	return cmd
+}
+
+func runEvict(cmd *cobra.Command, opts *EvictOptions) error {
+	max, _ := hfcache.ParseSize(opts.MaxSize) // checked in RunE
+	ca, err := opts.Open()
+	if err != nil {
+		return err
+	}
+	res, err := ca.Evict(cmd.Context(), max, &hfcache.EvictOptions{DryRun: opts.DryRun})
+	if err != nil {
+		return err
+	}
+	p := opts.Printer()
+	warn(p, res.Warnings)
+	for _, b := range res.Busy {
+		p.Warnf("skipped %s: another process holds a lock on its files", b)
+	}
+	rows := make([][]string, 0, len(res.Evicted))
+	for _, e := range res.Evicted {
+		rows = append(rows, []string{e.RepoType + "/" + e.RepoID, e.Commit, p.Size(e.Freed), p.Time(e.LastUsed)})
+	}
+	if p.IsJSON() || len(rows) > 0 {
+		if err := p.Table([]string{"ID", "REVISION", "FREED", "LAST_USED"}, rows, res); err != nil {
+			return err
+		}
+	}
+	verb := "Evicted"
+	if opts.DryRun {
+		verb = "Dry run: would evict"
+	}
+	p.Infof("%s %d revisions: %s -> %s (budget %s).", verb, len(res.Evicted),
+		hfcache.FormatSize(res.SizeBefore), hfcache.FormatSize(res.SizeAfter), hfcache.FormatSize(res.MaxBytes))
+	if res.SizeAfter > res.MaxBytes {
+		p.Warnf("the cache is still over budget (%s)", fmt.Sprint(hfcache.FormatSize(res.SizeAfter)))
+	}
+	return nil
+}

@@ -1,0 +1,146 @@
+package cache
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	hfcache "github.com/hfhub-go/hfhub/cache"
+	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmdutil"
+)
+
+// LsOptions is everything `hf cache ls` needs.
+type LsOptions struct {
+	Common
+	Revisions bool
+	Filters   []string
+	Sort      string
+	Limit     int
+}
+
+// NewLsCmd returns `hf cache ls`. A non-nil runF runs instead of the
+// command's own run function, so tests can check flag parsing.
+func NewLsCmd(f *cmdutil.Factory, runF func(context.Context, *LsOptions) error) *cobra.Command {
+	opts := &LsOptions{Common: newCommon(f)}
+	cmd := &cobra.Command{
+		Use:   "ls",
+		Short: "List cached repos (or revisions) with their size and times",
+		Long: `List the repos in the cache with their size on disk (each blob counted
+once), last access, last modification and refs; with --revisions, one row per
+revision. Malformed entries are reported as warnings on stderr and skipped.
+
+Filters (repeatable, all must match): size>1G, size<=500M, accessed>30d
+(not accessed for 30 days), modified<24h, used>7d (last use as eviction sees
+it), type=dataset, id=org/* (glob), refs=main.
+Sort: name (default), size, accessed, modified or used, with :asc or :desc.`,
+		Example: "  $ hf cache ls\n  $ hf cache ls --revisions --filter 'accessed>30d' --sort size\n  $ hf cache ls --format json",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if opts.Limit < 0 {
+				return cmdutil.FlagErrorf("--limit must be positive")
+			}
+			if err := sortEntries(nil, opts.Sort); err != nil {
+				return cmdutil.FlagErrorf("%w", err)
+			}
+			for _, e := range opts.Filters {
+				if _, err := parseFilter(e); err != nil {
+					return cmdutil.FlagErrorf("%w", err)
+				}
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runLs(cmd, opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&opts.Revisions, "revisions", false, "one row per revision instead of per repo")
+	fl.StringArrayVar(&opts.Filters, "filter", nil, "only entries matching `EXPR`, e.g. size>1G, accessed>30d, type=model")
+	fl.StringVar(&opts.Sort, "sort", "name", "sort by `FIELD`: name, size, accessed, modified or used (add :asc or :desc)")
+	fl.IntVar(&opts.Limit, "limit", 0, "print at most `N` entries (0: all)")
+	addCacheDirFlag(cmd, &opts.Common)
+	return cmd
+}
+
+// lsResult is the JSON document of `hf cache ls`.
+type lsResult struct {
+	CacheDir   string                   `json:"cache_dir"`
+	SizeOnDisk int64                    `json:"size_on_disk"`
+	Repos      []*hfcache.RepoInfo      `json:"repos,omitempty"`
+	Revisions  []*hfcache.RevisionInfo  `json:"revisions,omitempty"`
+	Warnings   []hfcache.Warning        `json:"warnings"`
+	Incomplete []hfcache.IncompleteFile `json:"incomplete_files"`
+}
+
+func runLs(cmd *cobra.Command, opts *LsOptions) error {
+	ca, err := opts.Open()
+	if err != nil {
+		return err
+	}
+	rep, err := opts.scan(cmd, ca)
+	if err != nil {
+		return err
+	}
+	var es []entry
+	for _, r := range rep.Repos {
+		if opts.Revisions {
+			for _, rev := range r.Revisions {
+				es = append(es, entry{repo: r, rev: rev})
+			}
+		} else {
+			es = append(es, entry{repo: r})
+		}
+	}
+	now := time.Now()
+	for _, expr := range opts.Filters {
+		f, _ := parseFilter(expr) // checked in RunE
+		kept := es[:0]
+		for _, e := range es {
+			if f(e, now) {
+				kept = append(kept, e)
+			}
+		}
+		es = kept
+	}
+	_ = sortEntries(es, opts.Sort) // checked in RunE
+	if opts.Limit > 0 && len(es) > opts.Limit {
+		es = es[:opts.Limit]
+	}
+
+	p := opts.Printer()
+	if !p.IsJSON() {
+		warn(p, rep.Warnings)
+	}
+	res := lsResult{CacheDir: rep.Dir, SizeOnDisk: rep.SizeOnDisk, Warnings: rep.Warnings, Incomplete: rep.IncompleteFiles}
+	var rows [][]string
+	var headers []string
+	if opts.Revisions {
+		headers = []string{"ID", "REVISION", "SIZE", "LAST_MODIFIED", "LAST_USED", "REFS"}
+		res.Revisions = []*hfcache.RevisionInfo{}
+		for _, e := range es {
+			res.Revisions = append(res.Revisions, e.rev)
+			rows = append(rows, []string{e.repo.CacheID(), e.rev.Commit, p.Size(e.rev.SizeOnDisk), p.Time(e.rev.LastModified), p.Time(e.rev.LastUsed), strings.Join(e.rev.Refs, ",")})
+		}
+	} else {
+		headers = []string{"ID", "SIZE", "FILES", "LAST_ACCESSED", "LAST_MODIFIED", "REFS"}
+		res.Repos = []*hfcache.RepoInfo{}
+		for _, e := range es {
+			res.Repos = append(res.Repos, e.repo)
+			rows = append(rows, []string{e.repo.CacheID(), p.Size(e.repo.SizeOnDisk), itoa(e.repo.NumFiles), p.Time(e.repo.LastAccessed), p.Time(e.repo.LastModified), strings.Join(e.refs(), ",")})
+		}
+	}
+	if err := p.Table(headers, rows, res); err != nil {
+		return err
+	}
+	if !p.IsJSON() && !p.Quiet && opts.IO.IsStdoutTTY() {
+		p.Infof("\n%d entries, %s on disk in %s.", len(es), cmdutil.HumanSize(rep.SizeOnDisk), rep.Dir)
+	}
+	return nil
+}
+
+func itoa(n int) string {
+	return strconv.Itoa(n)
+}

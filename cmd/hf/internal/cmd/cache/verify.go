@@ -1,0 +1,95 @@
+package cache
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	hfcache "github.com/hfhub-go/hfhub/cache"
+	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmdutil"
+)
+
+// VerifyOptions is everything `hf cache verify` needs.
+type VerifyOptions struct {
+	Common
+	RepoID   string
+	RepoType string
+	Revision string
+}
+
+// NewVerifyCmd returns `hf cache verify`.
+func NewVerifyCmd(f *cmdutil.Factory, runF func(context.Context, *VerifyOptions) error) *cobra.Command {
+	opts := &VerifyOptions{Common: newCommon(f)}
+	cmd := &cobra.Command{
+		Use:   "verify <repo-id>",
+		Short: "Check cached files against their hashes",
+		Long: `Recompute the sha256 of LFS blobs and the git sha1 of regular blobs of a
+cached repo and compare them with their names (files cached without symlinks
+are checked against the tree cache when there is one). Reports checksum
+mismatches, missing blobs and dangling symlinks and exits with status 1 if
+there is any. Fix a bad file with ` + "`hf download --force-download`" + `.`,
+		Example: "  $ hf cache verify openai-community/gpt2\n  $ hf cache verify ibm/duorc --repo-type dataset --revision main",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.RepoID = args[0]
+			switch opts.RepoType {
+			case "model", "dataset", "space":
+			default:
+				return cmdutil.FlagErrorf("--repo-type: %q: use model, dataset or space", opts.RepoType)
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runVerify(cmd, opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.RepoType, "repo-type", "model", "repository `type`: model, dataset or space")
+	cmd.Flags().StringVar(&opts.Revision, "revision", "", "check only this `revision` (commit hash or ref); default: every cached revision")
+	addCacheDirFlag(cmd, &opts.Common)
+	return cmd
+}
+
+func runVerify(cmd *cobra.Command, opts *VerifyOptions) error {
+	ca, err := opts.Open()
+	if err != nil {
+		return err
+	}
+	res, err := ca.Verify(cmd.Context(), opts.RepoType, opts.RepoID, &hfcache.VerifyOptions{Revision: opts.Revision})
+	if errors.Is(err, hfcache.ErrNotCached) {
+		return cmdutil.NewError(cmdutil.ExitNotFound, "see `hf cache ls --revisions` for what is cached", err)
+	}
+	if err != nil {
+		return err
+	}
+	p := opts.Printer()
+	rows := make([][]string, 0, len(res.Problems))
+	for _, pr := range res.Problems {
+		detail := pr.BlobPath
+		if pr.Kind == hfcache.ChecksumMismatch {
+			detail = fmt.Sprintf("expected %s, got %s", pr.Expected, pr.Actual)
+		}
+		rows = append(rows, []string{pr.Commit + "/" + pr.Filename, string(pr.Kind), detail})
+	}
+	if p.IsJSON() {
+		if err := p.JSON(res); err != nil {
+			return err
+		}
+	} else {
+		if len(rows) > 0 {
+			if err := p.Table([]string{"FILE", "PROBLEM", "DETAIL"}, rows, res); err != nil {
+				return err
+			}
+		}
+		for _, u := range res.Unverifiable {
+			p.Warnf("%s: no known hash (cached without symlinks and no tree cache); not checked", u)
+		}
+		p.Infof("Checked %d files (%d blobs, %s) in %d revisions of %s/%s: %d problems.",
+			res.Files, res.Blobs, cmdutil.HumanSize(res.Bytes), len(res.Revisions), opts.RepoType, opts.RepoID, len(res.Problems))
+	}
+	if len(res.Problems) > 0 {
+		return cmdutil.NewError(cmdutil.ExitError, "", fmt.Errorf("%w", cmdutil.ErrSilent))
+	}
+	return nil
+}
