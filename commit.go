@@ -146,21 +146,9 @@ type CommitOptions struct {
 	CreatePR bool
 	// Workers is how many files are hashed and uploaded at once (default 8).
 	Workers int
-	// Progress, if non-nil, receives hashing and upload progress per file.
-	Progress UploadObserver
-}
-
-// UploadObserver receives progress events. It is called from several
-// goroutines at once, must be safe for concurrent use and must not block.
-// The CLI's progress renderer satisfies it.
-type UploadObserver interface {
-	// Start announces a transfer of total bytes for file; called again for
-	// the same file, it restarts the count.
-	Start(file string, total int64)
-	// Add records n more bytes (negative after a failed attempt).
-	Add(file string, n int64)
-	// Done ends the transfer of file; err is nil on success.
-	Done(file string, err error)
+	// Progress, if non-nil, receives upload progress per LFS file
+	// (FileStarted, FileAdvanced, FileDone, FileFailed).
+	Progress ProgressObserver
 }
 
 func (o *CommitOptions) workers() int {

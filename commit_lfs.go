@@ -131,9 +131,23 @@ func (cm *commitRun) uploadObject(ctx context.Context, op *preparedOp, obj *lfs.
 	obs := cm.opts.Progress
 	u := cm.c.lfsUploader(cm.journal)
 	if obs != nil {
-		obs.Start(op.pathInRepo, op.info.Size)
-		defer func() { obs.Done(op.pathInRepo, err) }()
-		u.Progress = func(n int64) { obs.Add(op.pathInRepo, n) }
+		ev := ProgressEvent{RepoID: cm.id, Path: op.pathInRepo, Total: op.info.Size}
+		start := ev
+		start.Kind = FileStarted
+		obs.OnProgress(start)
+		defer func() {
+			end := ev
+			end.Kind, end.Err = FileDone, err
+			if err != nil {
+				end.Kind = FileFailed
+			}
+			obs.OnProgress(end)
+		}()
+		u.Progress = func(n int64) {
+			adv := ev
+			adv.Kind, adv.Bytes = FileAdvanced, n
+			obs.OnProgress(adv)
+		}
 	}
 	if err := u.Upload(ctx, obj, ra); err != nil {
 		return fmt.Errorf("%s: %w", op.pathInRepo, err)
@@ -152,6 +166,7 @@ func (c *Client) lfsUploader(j lfs.Journal) *lfs.Uploader {
 	return &lfs.Uploader{
 		HTTPClient: c.hc,
 		MaxRetries: retries,
+		Sleep:      c.sleep,
 		Journal:    j,
 		Backoff: func(attempt int, resp *http.Response) time.Duration {
 			if resp != nil {

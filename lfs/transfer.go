@@ -46,6 +46,9 @@ type Uploader struct {
 	// finished, so a run interrupted mid-object uploads only the missing
 	// parts when the server hands out the same upload again.
 	Journal Journal
+	// Sleep, if non-nil, waits between retries instead of a timer; it must
+	// return early with an error once ctx is done.
+	Sleep func(ctx context.Context, d time.Duration) error
 	// PrepareRequest, if non-nil, is called on every request before it is
 	// sent (each attempt), to add headers such as User-Agent or, for the
 	// Hub's own host only, Authorization.
@@ -212,6 +215,12 @@ func (u *Uploader) retry(ctx context.Context, do func() (*http.Response, error))
 			return failure
 		}
 		wait := u.backoff(attempt+1, resp)
+		if u.Sleep != nil {
+			if err := u.Sleep(ctx, wait); err != nil {
+				return fmt.Errorf("%w (retrying after %v)", err, failure)
+			}
+			continue
+		}
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
