@@ -217,4 +217,3 @@ func (c *Client) DeleteFiles(ctx context.Context, id string, patterns []string, 
 	}
 	return c.CreateCommit(ctx, id, ops, o)
 }
-
