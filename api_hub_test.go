@@ -44,6 +44,7 @@ func newTestClient(t *testing.T, endpoint string, opts ...Option) (*Client, *wai
 	}
 	w := &waits{}
 	c.sleep = w.sleep
+	t.Cleanup(c.CloseIdleConnections) // runs before the server's Close: no idle conns to wait for
 	return c, w
 }
 

@@ -330,6 +330,10 @@ func (c *Client) Endpoint() string { return c.endpoint }
 // CacheDir returns the hub file cache directory (HF_HUB_CACHE).
 func (c *Client) CacheDir() string { return c.cfg.CacheDir }
 
+// CloseIdleConnections closes the idle keep-alive connections of the
+// client's transport (for example before shutting down a test server).
+func (c *Client) CloseIdleConnections() { c.hc.CloseIdleConnections() }
+
 // UserAgent returns the User-Agent header the client sends.
 func (c *Client) UserAgent() string { return c.userAgent }
 

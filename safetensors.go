@@ -66,7 +66,7 @@ const safetensorsFirstRead = 100_000
 // [Client.FileMetadata].
 func (c *Client) SafetensorsMetadata(ctx context.Context, id string, opts *RepoOptions) (*SafetensorsRepoMetadata, error) {
 	rt, rev := opts.repoType(), opts.revision()
-	single, err := c.FileExists(ctx, id, SafetensorsSingleFile, opts)
+	single, err := c.hasFile(ctx, id, SafetensorsSingleFile, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +85,7 @@ func (c *Client) SafetensorsMetadata(ctx context.Context, id string, opts *RepoO
 			ParameterCount: fm.ParameterCount,
 		}, nil
 	}
-	sharded, err := c.FileExists(ctx, id, SafetensorsIndexFile, opts)
+	sharded, err := c.hasFile(ctx, id, SafetensorsIndexFile, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -160,6 +160,19 @@ func (c *Client) SafetensorsMetadata(ctx context.Context, id string, opts *RepoO
 		}
 	}
 	return out, nil
+}
+
+// hasFile is like FileExists but only a missing file answers false: a
+// missing repo or revision is an error.
+func (c *Client) hasFile(ctx context.Context, id, filename string, opts *RepoOptions) (bool, error) {
+	_, err := c.FileMetadata(ctx, id, filename, opts)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, ErrEntryNotFound):
+		return false, nil
+	}
+	return false, err
 }
 
 // getFileJSON downloads a small JSON file of a repo and decodes it.
