@@ -101,15 +101,8 @@ func (s *Server) Store() *store.Store { return s.store }
 // ServeHTTP routes a request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.logger != nil {
-		start := time.Now()
 		lw := &logWriter{ResponseWriter: w, status: http.StatusOK}
-		defer func() {
-			s.logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
-				slog.String("method", r.Method), slog.String("path", r.URL.EscapedPath()),
-				slog.String("query", r.URL.RawQuery), slog.Int("status", lw.status),
-				slog.Int64("bytes", lw.bytes), slog.Duration("duration", time.Since(start)),
-				slog.String("remote", r.RemoteAddr))
-		}()
+		defer s.logRequest(r, lw, time.Now())
 		w = lw
 	}
 	h := w.Header()
@@ -134,6 +127,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // with [WithContentURL].
 func (s *Server) ContentHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.logger != nil {
+			lw := &logWriter{ResponseWriter: w, status: http.StatusOK}
+			defer s.logRequest(r, lw, time.Now())
+			w = lw
+		}
 		w.Header().Set("Access-Control-Allow-Origin", "*")
 		w.Header().Set("Access-Control-Expose-Headers", "*")
 		if !strings.HasPrefix(r.URL.Path, contentPrefix) {
@@ -152,6 +150,15 @@ func requestID(r *http.Request) string {
 	b := make([]byte, 12)
 	rand.Read(b) // crypto/rand.Read never fails
 	return "Root=1-" + strings.ToLower(strings.TrimRight(base32.StdEncoding.EncodeToString(b), "="))
+}
+
+// logRequest writes one access-log record.
+func (s *Server) logRequest(r *http.Request, lw *logWriter, start time.Time) {
+	s.logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
+		slog.String("method", r.Method), slog.String("path", r.URL.EscapedPath()),
+		slog.String("query", r.URL.RawQuery), slog.Int("status", lw.status),
+		slog.Int64("bytes", lw.bytes), slog.Duration("duration", time.Since(start)),
+		slog.String("remote", r.RemoteAddr))
 }
 
 type logWriter struct {

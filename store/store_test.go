@@ -170,3 +170,15 @@ func TestGitattributes(t *testing.T) {
 		}
 	}
 }
+
+func TestParseRepoRef(t *testing.T) {
+	for in, want := range map[string]string{"gpt2": "model gpt2", "org/m": "model org/m", "datasets/org/d": "dataset org/d", "spaces/o/s": "space o/s", "models/o/m": "model o/m"} {
+		typ, id, err := ParseRepoRef(in)
+		if err != nil || string(typ)+" "+id != want {
+			t.Errorf("ParseRepoRef(%q) = %s %s %v, want %s", in, typ, id, err, want)
+		}
+	}
+	if _, _, err := ParseRepoRef("a/b/c"); !errors.Is(err, ErrInvalid) {
+		t.Errorf("a/b/c accepted: %v", err)
+	}
+}

@@ -34,6 +34,27 @@ func ParseRepoType(s string) (RepoType, error) {
 	return "", fmt.Errorf("%w: repo type %q (want model, dataset or space)", ErrInvalid, s)
 }
 
+// ParseRepoRef splits a typed repo reference: "datasets/org/name",
+// "spaces/org/name", "models/org/name", or a plain "org/name" or legacy
+// "name" (a model). The id is validated with [ValidateRepoID].
+func ParseRepoRef(ref string) (RepoType, string, error) {
+	t, id := Model, ref
+	if prefix, rest, ok := strings.Cut(ref, "/"); ok && strings.Contains(rest, "/") {
+		switch prefix {
+		case "models":
+			t, id = Model, rest
+		case "datasets":
+			t, id = Dataset, rest
+		case "spaces":
+			t, id = Space, rest
+		}
+	}
+	if err := ValidateRepoID(id); err != nil {
+		return "", "", err
+	}
+	return t, id, nil
+}
+
 // Plural returns "models", "datasets" or "spaces", as used in API paths.
 func (t RepoType) Plural() string { return string(t) + "s" }
 
