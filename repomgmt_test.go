@@ -249,4 +249,3 @@ func TestMatchPattern(t *testing.T) {
 		}
 	}
 }
-
