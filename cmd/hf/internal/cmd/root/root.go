@@ -6,7 +6,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/auth"
+	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/datasets"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/env"
+	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/models"
+	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/repo"
+	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/spaces"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/version"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmdutil"
 )
@@ -63,7 +67,11 @@ Try it offline: hf demo
 func register(cmd *cobra.Command, f *cmdutil.Factory) {
 	cmd.AddCommand(
 		auth.NewCmd(f),
+		datasets.NewCmd(f),
 		env.NewCmd(f, nil),
+		models.NewCmd(f),
+		repo.NewCmd(f),
+		spaces.NewCmd(f),
 		version.NewCmd(f, nil),
 	)
 }

@@ -1,0 +1,23 @@
+// Package datasets implements `hf datasets ls|info`.
+package datasets
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/hfhub-go/hfhub"
+	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/repolist"
+	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmdutil"
+)
+
+// NewCmd returns the `hf datasets` group.
+func NewCmd(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "datasets <command>",
+		Short: "Browse datasets on the Hub",
+	}
+	cmd.AddCommand(
+		repolist.NewListCmd(f, hfhub.RepoDataset, nil),
+		repolist.NewInfoCmd(f, hfhub.RepoDataset, nil),
+	)
+	return cmd
+}

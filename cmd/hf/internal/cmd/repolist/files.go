@@ -1,0 +1,110 @@
+package repolist
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hfhub-go/hfhub"
+	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmdutil"
+)
+
+// FilesOptions is what listing the files of one repo needs.
+type FilesOptions struct {
+	Printer func() *cmdutil.Printer
+
+	Type          hfhub.RepoType
+	RepoID        string
+	Path          string // folder to list; empty: the root
+	Revision      string
+	Recursive     bool
+	HumanReadable bool
+}
+
+func addFilesFlags(cmd *cobra.Command, o *FilesOptions) {
+	fl := cmd.Flags()
+	fl.BoolVarP(&o.Recursive, "recursive", "R", false, "list files in every folder")
+	fl.StringVar(&o.Revision, "revision", "", "branch, tag or commit to list (default: the main branch)")
+	fl.BoolVar(&o.HumanReadable, "human-readable", false, "show sizes as kB, MB, GB")
+}
+
+// NewTreeCmd returns `hf repo tree`: the files of one repo of any type.
+func NewTreeCmd(f *cmdutil.Factory, runF func(context.Context, *FilesOptions) error) *cobra.Command {
+	opts := &FilesOptions{Printer: f.Printer}
+	var repoType string
+	cmd := &cobra.Command{
+		Use:   "tree <repo-id> [<path>]",
+		Short: "List the files and folders of a repo",
+		Long: `List the files and folders of a repo at a revision, or of one folder of it.
+Same output as ` + "`hf models ls <repo-id>`" + `, for any --repo-type (hf only; the Python
+CLI lists files with ` + "`hf models|datasets|spaces ls <repo-id>`" + `).`,
+		Example: "  $ hf repo tree acme/tiny-model\n  $ hf repo tree acme/squad data -R --repo-type dataset --format json",
+		Args:    cobra.RangeArgs(1, 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			rt, err := hfhub.ParseRepoType(repoType)
+			if err != nil {
+				return cmdutil.FlagErrorf("--repo-type: %w", err)
+			}
+			opts.Type, opts.RepoID = rt, args[0]
+			if len(args) == 2 {
+				opts.Path = args[1]
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			c, err := f.Client()
+			if err != nil {
+				return err
+			}
+			return listFiles(cmd.Context(), c, opts)
+		},
+	}
+	cmd.Flags().StringVar(&repoType, "repo-type", "model", "repository `type`: model, dataset or space")
+	addFilesFlags(cmd, opts)
+	return cmd
+}
+
+// listFiles prints the tree of one repo: SIZE, DATE and PATH columns
+// (folders end in "/"), paths only with --quiet, the entries with
+// --format json.
+func listFiles(ctx context.Context, c *hfhub.Client, opts *FilesOptions) error {
+	p := opts.Printer()
+	entries := []*hfhub.TreeEntry{}
+	var rows [][]string
+	hasDirs := false
+	seq := c.ListRepoTree(ctx, opts.RepoID, &hfhub.ListRepoTreeOptions{
+		RepoType: opts.Type, Revision: opts.Revision, Path: opts.Path,
+		Recursive: opts.Recursive, Expand: true,
+	})
+	for e, err := range seq {
+		if err != nil {
+			return err
+		}
+		entries = append(entries, e)
+		date := ""
+		if e.LastCommit != nil {
+			date = p.Time(e.LastCommit.Date)
+		}
+		if e.IsDir() {
+			hasDirs = true
+			rows = append(rows, []string{e.Path + "/", "", date})
+			continue
+		}
+		size := fmt.Sprint(e.Size)
+		if opts.HumanReadable {
+			size = cmdutil.HumanSize(e.Size)
+		}
+		rows = append(rows, []string{e.Path, size, date})
+	}
+	if len(rows) == 0 {
+		p.Infof("(empty)")
+	}
+	if err := p.Table([]string{"PATH", "SIZE", "LAST COMMIT"}, rows, entries); err != nil {
+		return err
+	}
+	if hasDirs && !opts.Recursive {
+		p.Infof("Use -R to list files recursively.")
+	}
+	return nil
+}
