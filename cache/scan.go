@@ -104,6 +104,9 @@ type repoScan struct {
 	repoType   string
 	repoID     string
 	blobs      map[string]*blobStat // resolved path -> stat, each blob stat'ed once
+	blobsDir   string
+	blobsFD    *os.File // the open blobs folder, for *at system calls
+	blobsErr   error
 	warnings   []Warning
 	incomplete []IncompleteFile
 }
@@ -138,6 +141,12 @@ func (s *repoScan) scan(ctx context.Context, name string) *RepoInfo {
 		return nil
 	}
 	repo := &RepoInfo{Type: s.repoType, ID: s.repoID, Path: s.dir, Revisions: []*RevisionInfo{}, Refs: map[string]string{}}
+	s.blobsDir = filepath.Join(s.dir, BlobsDirName)
+	defer func() {
+		if s.blobsFD != nil {
+			_ = s.blobsFD.Close() // read-only
+		}
+	}()
 	s.scanIncomplete()
 
 	byCommit := map[string]*RevisionInfo{}
@@ -194,7 +203,7 @@ func (s *repoScan) scanRevision(dir, commit string) *RevisionInfo {
 		return rev
 	}
 	seen := map[string]bool{}
-	s.walkSnapshot(rev, dir, "", seen)
+	s.walkSnapshot(rev, dir, "", 0, seen)
 	for _, f := range rev.Files {
 		rev.LastModified = later(rev.LastModified, f.BlobLastModified)
 		rev.LastUsed = later(rev.LastUsed, f.BlobLastAccessed)
@@ -208,46 +217,70 @@ func (s *repoScan) scanRevision(dir, commit string) *RevisionInfo {
 	return rev
 }
 
-func (s *repoScan) walkSnapshot(rev *RevisionInfo, dir, rel string, seen map[string]bool) {
-	entries, err := os.ReadDir(dir)
+func (s *repoScan) walkSnapshot(rev *RevisionInfo, dir, rel string, depth int, seen map[string]bool) {
+	d, err := os.Open(dir)
 	if err != nil {
 		s.warn(dir, "cannot read: %v", err)
 		return
 	}
+	defer d.Close() // read-only
+	entries, err := d.ReadDir(-1)
+	if err != nil {
+		s.warn(dir, "cannot read: %v", err)
+		return
+	}
+	sep := string(filepath.Separator)
 	for _, e := range entries {
 		name := e.Name()
 		if junkNames[name] {
 			continue
 		}
-		p := filepath.Join(dir, name)
+		p := dir + sep + name
 		fname := name
 		if rel != "" {
 			fname = rel + "/" + name
 		}
 		if e.IsDir() {
-			s.walkSnapshot(rev, p, fname, seen)
+			s.walkSnapshot(rev, p, fname, depth+1, seen)
 			continue
 		}
 		blobPath := p
+		var b *blobStat
 		if e.Type()&fs.ModeSymlink != 0 {
-			target, err := os.Readlink(p)
+			target, err := readlinkAt(d, dir, name)
 			if err != nil {
 				s.warn(p, "cannot read symlink: %v", err)
 				continue
 			}
-			if !filepath.IsAbs(target) {
-				target = filepath.Join(dir, target)
-			}
-			blobPath = filepath.Clean(target)
-			if filepath.Dir(blobPath) != filepath.Join(s.dir, BlobsDirName) {
-				// Not a plain blob link: resolve the whole chain, as realpath does.
+			if etag, ok := plainBlobTarget(target, depth); ok && s.openBlobs() {
+				// The usual case: ../../blobs/{etag}, stat'ed relative to
+				// the open blobs folder.
+				blobPath = s.blobsDir + sep + etag
+				if b = s.blobs[blobPath]; b == nil {
+					st, isDir, err := statAt(s.blobsFD, etag)
+					if err == nil && !isDir {
+						b = &st
+						s.blobs[blobPath] = b
+					} else if err != nil {
+						rev.Missing = append(rev.Missing, fname)
+						s.warn(p, "blob missing (broken symlink to %s); run `hf cache verify` or download the file again", blobPath)
+						continue
+					}
+				}
+			} else {
+				if !filepath.IsAbs(target) {
+					target = filepath.Join(dir, target)
+				}
+				blobPath = filepath.Clean(target)
 				if real, err := filepath.EvalSymlinks(p); err == nil {
-					blobPath = real
+					blobPath = real // resolve the whole chain, as realpath does
 				}
 			}
 		}
-		b, ok := s.blobs[blobPath]
-		if !ok {
+		if b == nil {
+			b = s.blobs[blobPath]
+		}
+		if b == nil {
 			fi, err := os.Stat(blobPath)
 			if err != nil {
 				rev.Missing = append(rev.Missing, fname)
@@ -270,6 +303,33 @@ func (s *repoScan) walkSnapshot(rev *RevisionInfo, dir, rel string, seen map[str
 			rev.SizeOnDisk += b.size
 		}
 	}
+}
+
+// plainBlobTarget recognises the symlink target the Python client writes
+// for a file depth folders below the snapshot: "../" repeated depth+2 times,
+// "blobs/", then the etag. It returns the etag.
+func plainBlobTarget(target string, depth int) (string, bool) {
+	t := filepath.ToSlash(target)
+	for range depth + 2 {
+		rest, ok := strings.CutPrefix(t, "../")
+		if !ok {
+			return "", false
+		}
+		t = rest
+	}
+	etag, ok := strings.CutPrefix(t, BlobsDirName+"/")
+	if !ok || validSegment("etag", etag) != nil {
+		return "", false
+	}
+	return etag, true
+}
+
+// openBlobs opens the repo's blobs folder once; false if it cannot.
+func (s *repoScan) openBlobs() bool {
+	if s.blobsFD == nil && s.blobsErr == nil {
+		s.blobsFD, s.blobsErr = os.Open(s.blobsDir)
+	}
+	return s.blobsFD != nil
 }
 
 // scanRefs reads refs/ recursively: each file is a ref named by its path
