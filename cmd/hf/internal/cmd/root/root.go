@@ -10,6 +10,7 @@ import (
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/env"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/models"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/repo"
+	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/serve"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/spaces"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/version"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmdutil"
@@ -71,6 +72,7 @@ func register(cmd *cobra.Command, f *cmdutil.Factory) {
 		env.NewCmd(f, nil),
 		models.NewCmd(f),
 		repo.NewCmd(f),
+		serve.NewCmd(f, nil),
 		spaces.NewCmd(f),
 		version.NewCmd(f, nil),
 	)
