@@ -29,13 +29,33 @@
 // filelock, opened read-only, so they exclude each other between users and
 // between Go and Python processes.
 //
+// # Reading, cleaning and budgets
+//
+// [Cache.Scan] is Python's scan_cache_dir (tolerant: bad entries become
+// warnings). [Report.PlanDelete], [Report.PlanDeleteRevisions] and
+// [Cache.PlanPrune] build a [DeletePlan] (a dry run is just printing it);
+// [Cache.Execute] carries it out. [Cache.Verify] re-hashes blobs and can
+// repair through a [Refetcher]. [Cache.Evict] keeps the cache under a byte
+// budget (HF_HUB_CACHE_MAX_SIZE, parsed by [ParseSize]). No-network lookups:
+// [Cache.TryLoadFromCache], [Cache.Path], [Cache.Cached].
+//
+// Everything that removes a blob or a partial download first takes that
+// blob's lock with TryLock and holds it while removing: a file another
+// process is downloading is never touched.
+//
 // # Last use
 //
 // Eviction needs to know when a revision was last used. Access times are
-// unreliable (noatime, relatime updates at most once a day, some network
-// filesystems never), so the library records use itself: [Cache.Touch] sets
-// the modification time of snapshots/{commit} to now on every cache hit and
-// download. A revision's last use is the latest of that time and of the
-// access times of its blobs (which still helps for caches filled only by the
-// Python client). Touching a folder is one utimensat(2) call.
+// unreliable: mounts use noatime or relatime (on this project's ext4
+// relatime machine a second read of a file did not move its atime; relatime
+// updates it at most once a day or when older than mtime), and some network
+// filesystems never update it. So the library records use itself:
+// [Cache.Touch] sets the modification time of snapshots/{commit} to now (one
+// utimensat(2) call with UTIME_NOW, about 5 µs, needing only write access so
+// it works in shared caches) on every cache hit and every download. A
+// revision's last use ([RevisionInfo.LastUsed]) is the latest of that time
+// and of its blobs' access times, which still orders caches filled only by
+// the Python client sensibly (a snapshot folder's mtime is when files were
+// last added to it). No marker file is added: Python's scan would report a
+// file in snapshots/ as corruption.
 package cache

@@ -38,3 +38,16 @@ func BenchmarkScan(b *testing.B) {
 	}
 	b.ReportMetric(float64(files), "files")
 }
+
+// BenchmarkTouch measures the cost [Cache.Touch] adds to every cache hit.
+func BenchmarkTouch(b *testing.B) {
+	dir := b.TempDir()
+	r := addRepo(b, dir, "models--org--m")
+	r.mkdir("snapshots/" + commitA)
+	c := mustOpen(b, dir, nil)
+	for b.Loop() {
+		if err := c.Touch("model", "org/m", commitA); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
