@@ -47,6 +47,10 @@ type DownloadOptions struct {
 	BandwidthLimit int64
 	// Progress receives progress events.
 	Progress ProgressObserver
+	// parallelThreshold overrides the engine's size threshold for parallel
+	// ranges (tests use small files).
+	parallelThreshold int64
+
 	// Extract, if set, unpacks the downloaded archive (zip, tar, tar.gz,
 	// tgz, tar.xz, gz) once per blob; see [ExtractOptions].
 	Extract *ExtractOptions

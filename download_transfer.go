@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"golang.org/x/time/rate"
 
@@ -14,7 +15,7 @@ import (
 // engine returns the transfer engine for one download: our HTTP client and
 // request builder (credentials only for the endpoint's origin), our error
 // mapping, and the caller's connection count and bandwidth limit.
-func (c *Client) engine(connections int, lim *rate.Limiter) *transfer.Engine {
+func (c *Client) engine(o *DownloadOptions, lim *rate.Limiter) *transfer.Engine {
 	return &transfer.Engine{
 		Client: c.hc,
 		NewRequest: func(ctx context.Context, method, u string) (*http.Request, error) {
@@ -23,9 +24,14 @@ func (c *Client) engine(connections int, lim *rate.Limiter) *transfer.Engine {
 		CheckResponse: func(resp *http.Response) error {
 			return c.newHubError(resp, resp.Request != nil && resp.Request.Header.Get("Authorization") != "")
 		},
-		Connections:  connections,
+		Connections:  o.Connections,
+		Threshold:    o.parallelThreshold,
 		StallTimeout: c.cfg.DownloadTimeout,
-		Limiter:      lim,
+		MaxRetries:   max(c.maxRetries, 1),
+		Backoff: func(n int) time.Duration {
+			return min(c.baseWait<<min(n-1, 10), c.maxWait)
+		},
+		Limiter: lim,
 	}
 }
 
@@ -49,7 +55,7 @@ func (c *Client) transferTo(ctx context.Context, r *fileRequest, meta *resolvedF
 	if r.o.Progress != nil {
 		job.Observer = &fileProgress{obs: r.o.Progress, repo: r.id, path: r.filename}
 	}
-	_, err := c.engine(r.o.Connections, r.limiter).Download(ctx, job)
+	_, err := c.engine(r.o, r.limiter).Download(ctx, job)
 	if err != nil {
 		err = mapTransferError(r, err)
 		emit(r.o.Progress, ProgressEvent{Kind: FileFailed, RepoID: r.id, Path: r.filename, Err: err})
