@@ -666,3 +666,40 @@ func TestCancelledContext(t *testing.T) {
 		t.Fatalf("error = %v, want context.Canceled", err)
 	}
 }
+
+func TestPostIsNotRetried(t *testing.T) {
+	hub := hubtest.NewServer(t, hubtest.WithRepo(hubtest.Repo{ID: "acme/tiny", Files: tinyFiles}))
+	c, w := newTestClient(t, hub.URL)
+	hub.Fail(hubtest.Fault{Match: "/api/repos/create", Status: 503, Times: 1})
+	defer hub.ClearFaults()
+	_, err := c.sendJSON(t.Context(), http.MethodPost, c.apiURL("repos", "create"), map[string]string{"name": "x"}, nil, nil)
+	if !errors.Is(err, ErrServer) {
+		t.Fatalf("error = %v, want ErrServer", err)
+	}
+	if len(w.get()) != 0 {
+		t.Errorf("a POST was retried: waits %v", w.get())
+	}
+	// PathsInfo is a read: its POST is retried
+	hub.Fail(hubtest.Fault{Match: "/paths-info/", Status: 502, Times: 1})
+	if _, err := c.PathsInfo(t.Context(), "acme/tiny", []string{"config.json"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if len(w.get()) != 1 {
+		t.Errorf("paths-info waits = %v, want one retry", w.get())
+	}
+}
+
+func TestMetadataTimeout(t *testing.T) {
+	hub := hubtest.NewServer(t, hubtest.WithRepo(hubtest.Repo{ID: "acme/tiny", Files: tinyFiles}))
+	c, _ := newTestClient(t, hub.URL, WithConfig(Config{EtagTimeout: 50 * time.Millisecond}), WithEndpoint(hub.URL), WithRetries(0, 0, 0))
+	hub.Fail(hubtest.Fault{Match: "/resolve/", Latency: 10 * time.Second, Times: 1})
+	_, err := c.FileMetadata(t.Context(), "acme/tiny", "config.json", nil)
+	var te interface{ Timeout() bool }
+	if !errors.As(err, &te) || !te.Timeout() || !strings.Contains(err.Error(), "HF_HUB_ETAG_TIMEOUT") {
+		t.Fatalf("error = %v, want a timeout naming HF_HUB_ETAG_TIMEOUT", err)
+	}
+	// the next HEAD (no latency) succeeds
+	if _, err := c.FileMetadata(t.Context(), "acme/tiny", "config.json", nil); err != nil {
+		t.Fatal(err)
+	}
+}

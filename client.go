@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
@@ -247,67 +248,64 @@ func New(opts ...Option) (*Client, error) {
 	return c, nil
 }
 
-// fillConfig completes a Config given with WithConfig: defaults for empty
-// paths and timeouts, then option overrides.
+// fillConfig completes a Config given with WithConfig: an option given to
+// New wins, then the Config's own non-zero value, then the default. The
+// environment is not read.
 func fillConfig(cfg Config, overrides map[string]string) Config {
 	def, _ := resolveConfig(func(name string) (string, string) {
-		if v, ok := overrides[name]; ok && v != "" {
+		if v := overrides[name]; v != "" {
 			return v, "option"
 		}
 		return "", ""
 	})
 	src := map[string]string{}
-	pick := func(field string, dst *string, d string) {
-		if *dst == "" {
-			*dst = d
-			src[field] = def.sources[field]
-		} else {
-			src[field] = "option"
+	str := func(field, env string, dst *string, d string) {
+		switch {
+		case overrides[env] != "":
+			*dst, src[field] = d, "option"
+		case *dst != "":
+			src[field] = "WithConfig"
+		default:
+			*dst, src[field] = d, def.sources[field]
 		}
 	}
-	for k, v := range def.sources {
-		src[k] = v
-	}
-	if _, ok := overrides["HF_ENDPOINT"]; ok {
-		cfg.Endpoint = def.Endpoint
-	}
-	if _, ok := overrides["HF_HUB_CACHE"]; ok {
-		cfg.CacheDir = def.CacheDir
-	}
-	if _, ok := overrides["HF_TOKEN"]; ok {
-		cfg.Token = def.Token
-		cfg.explicitToken = true
-	}
-	if _, ok := overrides["HF_TOKEN_PATH"]; ok {
-		cfg.TokenPath = def.TokenPath
-		cfg.StoredTokensPath = ""
-	}
-	if v, ok := overrides["HF_HUB_OFFLINE"]; ok {
-		cfg.Offline = isTrue(v)
-	}
-	if _, ok := overrides["HF_HOME"]; ok {
-		cfg.HFHome = def.HFHome
-	}
-	pick("Endpoint", &cfg.Endpoint, def.Endpoint)
+	str("Endpoint", "HF_ENDPOINT", &cfg.Endpoint, def.Endpoint)
 	cfg.Endpoint = strings.TrimRight(cfg.Endpoint, "/")
-	pick("HFHome", &cfg.HFHome, def.HFHome)
-	pick("CacheDir", &cfg.CacheDir, def.CacheDir)
-	pick("AssetsCacheDir", &cfg.AssetsCacheDir, def.AssetsCacheDir)
-	pick("XetCacheDir", &cfg.XetCacheDir, def.XetCacheDir)
-	pick("TokenPath", &cfg.TokenPath, def.TokenPath)
-	pick("StoredTokensPath", &cfg.StoredTokensPath, def.StoredTokensPath)
+	str("HFHome", "HF_HOME", &cfg.HFHome, def.HFHome)
+	if src["HFHome"] != "default" { // paths below follow a given HF_HOME
+		def, _ = resolveConfig(func(name string) (string, string) {
+			if v := overrides[name]; v != "" {
+				return v, "option"
+			}
+			if name == "HF_HOME" {
+				return cfg.HFHome, "WithConfig"
+			}
+			return "", ""
+		})
+	}
+	str("CacheDir", "HF_HUB_CACHE", &cfg.CacheDir, def.CacheDir)
+	str("AssetsCacheDir", "", &cfg.AssetsCacheDir, def.AssetsCacheDir)
+	str("XetCacheDir", "", &cfg.XetCacheDir, def.XetCacheDir)
+	str("TokenPath", "HF_TOKEN_PATH", &cfg.TokenPath, def.TokenPath)
+	if overrides["HF_TOKEN_PATH"] != "" && cfg.StoredTokensPath == "" {
+		cfg.StoredTokensPath = def.StoredTokensPath
+	}
+	str("StoredTokensPath", "", &cfg.StoredTokensPath, filepath.Join(filepath.Dir(cfg.TokenPath), "stored_tokens"))
+	str("Token", "HF_TOKEN", &cfg.Token, def.Token)
+	cfg.explicitToken = cfg.Token != ""
+	if v := overrides["HF_HUB_OFFLINE"]; v != "" {
+		cfg.Offline, src["Offline"] = isTrue(v), "option"
+	}
 	if cfg.EtagTimeout <= 0 {
 		cfg.EtagTimeout = DefaultEtagTimeout
 	}
 	if cfg.DownloadTimeout <= 0 {
 		cfg.DownloadTimeout = DefaultDownloadTimeout
 	}
-	if cfg.Token != "" {
-		cfg.explicitToken = true
-		src["Token"] = "option"
-	}
 	for _, f := range []string{"Offline", "DisableImplicitToken", "EtagTimeout", "DownloadTimeout", "DisableProgressBars", "DisableSymlinks", "DisableTelemetry", "DisableXet", "UserAgentOrigin", "Debug", "HTTPSProxy", "HTTPProxy", "NoProxy", "Anonymous"} {
-		src[f] = "option"
+		if _, ok := src[f]; !ok {
+			src[f] = "WithConfig"
+		}
 	}
 	cfg.sources = src
 	return cfg

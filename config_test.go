@@ -208,3 +208,17 @@ func TestTokenResolution(t *testing.T) {
 		})
 	}
 }
+
+func TestWithConfigHFHomeDerivesPaths(t *testing.T) {
+	c, err := New(WithConfig(Config{HFHome: "/hf", Endpoint: "http://127.0.0.1:1"}), WithTokenPath("/tok/token"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := c.Config()
+	if cfg.CacheDir != "/hf/hub" || cfg.TokenPath != "/tok/token" || cfg.StoredTokensPath != "/tok/stored_tokens" {
+		t.Errorf("cfg = %+v", cfg)
+	}
+	if cfg.Source("HFHome") != "WithConfig" || cfg.Source("TokenPath") != "option" || cfg.Source("CacheDir") != "from HF_HOME" {
+		t.Errorf("sources = %v", cfg.sources)
+	}
+}
