@@ -234,6 +234,9 @@ type commitRun struct {
 	tmp  []string // spooled readers to remove
 	// journal remembers finished multipart parts (UploadLargeFolder).
 	journal lfs.Journal
+	// uploaded, if set, is called once an LFS add is stored on the Hub
+	// (uploaded now or found there), so progress can be recorded per file.
+	uploaded func(op *preparedOp) error
 }
 
 // preparedOp is an operation with its normalised path and, for adds, what

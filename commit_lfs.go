@@ -39,12 +39,28 @@ func (cm *commitRun) uploadLFS(ctx context.Context) error {
 		for i, obj := range objs {
 			op := chunk[i]
 			if !obj.NeedsUpload() && (obj.Actions == nil || obj.Actions.Verify == nil) {
-				continue // already stored on the Hub
+				if err := cm.markUploaded(op); err != nil { // already stored on the Hub
+					g.Go(func() error { return err })
+					break
+				}
+				continue
 			}
-			g.Go(func() error { return cm.uploadObject(gctx, op, obj) })
+			g.Go(func() error {
+				if err := cm.uploadObject(gctx, op, obj); err != nil {
+					return err
+				}
+				return cm.markUploaded(op)
+			})
 		}
 	}
 	return g.Wait()
+}
+
+func (cm *commitRun) markUploaded(op *preparedOp) error {
+	if cm.uploaded == nil {
+		return nil
+	}
+	return cm.uploaded(op)
 }
 
 // batch asks the LFS batch API where to upload ops' objects and returns

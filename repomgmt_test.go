@@ -227,7 +227,7 @@ func TestDeleteFilesAndFolder(t *testing.T) {
 	}
 }
 
-func TestMatchPattern(t *testing.T) {
+func TestUploadMatch(t *testing.T) {
 	tests := []struct {
 		pattern, name string
 		want          bool
@@ -244,8 +244,8 @@ func TestMatchPattern(t *testing.T) {
 		{"data.(1)+", "data.(1)+", true},
 	}
 	for _, tt := range tests {
-		if got := matchPattern(tt.pattern, tt.name); got != tt.want {
-			t.Errorf("matchPattern(%q, %q) = %v, want %v", tt.pattern, tt.name, got, tt.want)
+		if got := uploadMatch(tt.pattern, tt.name); got != tt.want {
+			t.Errorf("uploadMatch(%q, %q) = %v, want %v", tt.pattern, tt.name, got, tt.want)
 		}
 	}
 }

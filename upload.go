@@ -96,7 +96,7 @@ func (c *Client) UploadFolder(ctx context.Context, id, folder string, opts *Uplo
 			if base != "" {
 				rel, ok = strings.CutPrefix(f, base+"/")
 			}
-			if ok && f != GitattributesName && !added[f] && matchAny(opts.DeletePatterns, rel) {
+			if ok && f != GitattributesName && !added[f] && uploadMatchAny(opts.DeletePatterns, rel) {
 				ops = append(ops, DeletePath(f))
 			}
 		}
@@ -144,7 +144,7 @@ func listLocalFiles(dir string, allow, ignore []string) ([]string, error) {
 		}
 		rel = filepath.ToSlash(rel)
 		if d.IsDir() {
-			if matchAny(ignore, rel) && (rel == ".git" || strings.HasSuffix(rel, "/.git") || strings.HasSuffix(rel, ".cache/huggingface")) {
+			if uploadMatchAny(ignore, rel) && (rel == ".git" || strings.HasSuffix(rel, "/.git") || strings.HasSuffix(rel, ".cache/huggingface")) {
 				return filepath.SkipDir // never descend into git metadata or upload state
 			}
 			return nil
@@ -156,7 +156,7 @@ func listLocalFiles(dir string, allow, ignore []string) ([]string, error) {
 		} else if !d.Type().IsRegular() {
 			return nil
 		}
-		if keepPath(rel, allow, ignore) {
+		if uploadKeep(rel, allow, ignore) {
 			out = append(out, rel)
 		}
 		return nil
@@ -203,7 +203,7 @@ func (c *Client) DeleteFiles(ctx context.Context, id string, patterns []string, 
 		pat = strings.TrimPrefix(pat, "/")
 		n := 0
 		for _, f := range remote {
-			if f == pat || matchPattern(pat, f) {
+			if f == pat || uploadMatch(pat, f) {
 				n++
 				if !seen[f] {
 					seen[f] = true

@@ -13,22 +13,22 @@ var DefaultIgnorePatterns = []string{
 	".cache/huggingface", ".cache/huggingface/*", "*/.cache/huggingface", "**/.cache/huggingface/**",
 }
 
-// patternCache memoises compiled patterns; patterns are few and reused
+// uploadPatternCache memoises compiled patterns; patterns are few and reused
 // for every file of a folder.
-var patternCache sync.Map // string -> *regexp.Regexp
+var uploadPatternCache sync.Map // string -> *regexp.Regexp
 
 // matchPattern reports whether name matches a glob pattern with Python
 // fnmatch semantics, as huggingface_hub's filter_repo_objects uses: "*"
 // matches any run of characters including "/", "?" one character, "[seq]"
 // and "[!seq]" a character class. A pattern ending in "/" matches
 // everything below that folder.
-func matchPattern(pattern, name string) bool {
+func uploadMatch(pattern, name string) bool {
 	if strings.HasSuffix(pattern, "/") {
 		pattern += "*"
 	}
-	re, ok := patternCache.Load(pattern)
+	re, ok := uploadPatternCache.Load(pattern)
 	if !ok {
-		re, _ = patternCache.LoadOrStore(pattern, regexp.MustCompile(fnmatchRegexp(pattern)))
+		re, _ = uploadPatternCache.LoadOrStore(pattern, regexp.MustCompile(fnmatchRegexp(pattern)))
 	}
 	return re.(*regexp.Regexp).MatchString(name)
 }
@@ -84,28 +84,16 @@ func fnmatchRegexp(p string) string {
 	return b.String()
 }
 
-// filterPaths keeps the paths matching at least one allow pattern (all when
-// allow is empty) and no ignore pattern.
-func filterPaths(paths, allow, ignore []string) []string {
-	var out []string
-	for _, p := range paths {
-		if keepPath(p, allow, ignore) {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-func keepPath(p string, allow, ignore []string) bool {
-	if len(allow) > 0 && !matchAny(allow, p) {
+func uploadKeep(p string, allow, ignore []string) bool {
+	if len(allow) > 0 && !uploadMatchAny(allow, p) {
 		return false
 	}
-	return !matchAny(ignore, p)
+	return !uploadMatchAny(ignore, p)
 }
 
-func matchAny(patterns []string, p string) bool {
+func uploadMatchAny(patterns []string, p string) bool {
 	for _, pat := range patterns {
-		if matchPattern(pat, p) {
+		if uploadMatch(pat, p) {
 			return true
 		}
 	}
