@@ -38,7 +38,7 @@ console.debug = () => {};
 // ---- request log: every request the client sends, per check -------------
 let requestLog = [];
 const loggingFetch = async (input, init = {}) => {
-  const url = typeof input === "string" ? input : input.url;
+  const url = typeof input === "string" ? input : input instanceof URL ? input.href : String(input.url);
   const method = init.method || (typeof input === "object" && input.method) || "GET";
   const headers = new Headers(init.headers || {});
   const range = headers.get("range");
@@ -72,7 +72,7 @@ async function check(name, fn) {
     if (args.verbose) for (const r of requestLog) console.log(`       ${r}`);
   } catch (err) {
     failed++;
-    const msg = err && err.stack && !(err instanceof CheckError) ? err.stack.split("\n").slice(0, 3).join(" | ") : String(err && err.message);
+    const msg = err && err.stack && !(err instanceof CheckError) ? err.stack.split("\n").slice(0, 3).join(" | ") : err && err.message ? err.message : String(err);
     console.log(`FAIL ${name}: ${msg}`);
     for (const r of requestLog) console.log(`       ${r}`);
     failures.push(name);
