@@ -68,9 +68,9 @@ type globTokenKind int
 
 const (
 	globLiteral globTokenKind = iota
-	globAny                // ?
-	globStar               // * (any run)
-	globClass              // [...]
+	globAny                   // ?
+	globStar                  // * (any run)
+	globClass                 // [...]
 )
 
 type globToken struct {
