@@ -7,6 +7,7 @@ import (
 
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/auth"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/datasets"
+	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/demo"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/env"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/models"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/repo"
@@ -69,6 +70,7 @@ func register(cmd *cobra.Command, f *cmdutil.Factory) {
 	cmd.AddCommand(
 		auth.NewCmd(f),
 		datasets.NewCmd(f),
+		demo.NewCmd(f, nil),
 		env.NewCmd(f, nil),
 		models.NewCmd(f),
 		repo.NewCmd(f),
