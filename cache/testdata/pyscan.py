@@ -1,6 +1,8 @@
 """Run the Python client's own scan_cache_dir on a cache and print JSON.
 
-Usage: python3 pyscan.py HUGGINGFACE_HUB_SRC CACHE_DIR
+Usage: python3 pyscan.py HUGGINGFACE_HUB_SRC CACHE_DIR [COMMIT...]
+
+With commits, also prints the strategy of delete_revisions(*commits).
 
 Only huggingface_hub/utils/_cache_manager.py is loaded from the client's
 source; the few modules it imports are replaced by minimal shims so that no
@@ -80,6 +82,15 @@ def main():
                 "files": sorted([str(f.file_path), str(f.blob_path), f.size_on_disk] for f in rev.files),
             } for rev in sorted(repo.revisions, key=lambda r: r.commit_hash)],
         })
+    if len(sys.argv) > 3:
+        st = info.delete_revisions(*sys.argv[3:])
+        out["delete"] = {
+            "repos": sorted(str(p) for p in st.repos),
+            "snapshots": sorted(str(p) for p in st.snapshots),
+            "refs": sorted(str(p) for p in st.refs),
+            "blobs": sorted(str(p) for p in st.blobs),
+            "expected_freed_size": st.expected_freed_size,
+        }
     json.dump(out, sys.stdout)
 
 
