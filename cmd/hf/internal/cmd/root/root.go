@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/auth"
+	cachecmd "github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/cache"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/datasets"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/demo"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/env"
@@ -69,6 +70,7 @@ Try it offline: hf demo
 func register(cmd *cobra.Command, f *cmdutil.Factory) {
 	cmd.AddCommand(
 		auth.NewCmd(f),
+		cachecmd.NewCmd(f),
 		datasets.NewCmd(f),
 		demo.NewCmd(f, nil),
 		env.NewCmd(f, nil),
