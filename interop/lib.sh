@@ -37,7 +37,7 @@ interop_wait_url() {
       INTEROP_PID=""
       return 1
     fi
-    url="$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$log" | head -n1 || true)"
+    url="$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$log" 2>/dev/null | head -n1 || true)"
     if [ -n "$url" ] && interop_probe "$url$probe"; then
       INTEROP_URL="$url"
       return 0

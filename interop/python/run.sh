@@ -40,13 +40,13 @@ status=0
 if [ "$target" = hubtest ] || [ "$target" = both ]; then
   interop_start_fixtures "$tmp"
   echo "== Python client against interop-fixtures (hubtest) at $INTEROP_URL"
-  "$python" interop/python/check.py --manifest "$INTEROP_MANIFEST" --hf "$tmp/hf" "$@" || status=1
+  "$python" interop/python/check.py --manifest "$INTEROP_MANIFEST" --endpoint "$INTEROP_URL" --hf "$tmp/hf" "$@" || status=1
   interop_stop
 fi
 if [ "$target" = serve ] || [ "$target" = both ]; then
   interop_start_hf_serve "$tmp"
   echo "== Python client against hf serve at $INTEROP_URL"
-  "$python" interop/python/check.py --manifest "$INTEROP_MANIFEST" --hf "$tmp/hf" --parts api,cache "$@" || status=1
+  "$python" interop/python/check.py --manifest "$INTEROP_MANIFEST" --endpoint "$INTEROP_URL" --hf "$tmp/hf" --parts api,cache "$@" || status=1
   interop_stop
 fi
 exit "$status"
