@@ -1,0 +1,60 @@
+package repowrite
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hfhub-go/hfhub"
+	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmdutil"
+)
+
+// CreateOptions is everything `hf repo create` needs.
+type CreateOptions struct {
+	F        *cmdutil.Factory
+	RepoID   string
+	RepoType string
+	Private  bool
+	ExistOK  bool
+	SpaceSDK string
+}
+
+// NewCreateCmd returns `hf repo create`.
+func NewCreateCmd(f *cmdutil.Factory, runF func(context.Context, *CreateOptions) error) *cobra.Command {
+	opts := &CreateOptions{F: f}
+	cmd := &cobra.Command{
+		Use:   "create <repo-id>",
+		Short: "Create a repo on the Hub",
+		Example: `  $ hf repo create acme/model --private
+  $ hf repo create acme/demo --repo-type space --space-sdk gradio`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.RepoID = args[0]
+			rt, err := parseType(opts.RepoType)
+			if err != nil {
+				return err
+			}
+			if rt == hfhub.RepoSpace && opts.SpaceSDK == "" {
+				return cmdutil.FlagErrorf("a Space needs --space-sdk (gradio, streamlit, docker or static)")
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			c, err := f.Client()
+			if err != nil {
+				return err
+			}
+			u, err := c.CreateRepo(cmd.Context(), opts.RepoID, &hfhub.CreateRepoOptions{RepoType: rt, Private: opts.Private, ExistOK: opts.ExistOK, SpaceSDK: opts.SpaceSDK})
+			if err != nil {
+				return err
+			}
+			return done(f.Printer(), u.URL, map[string]any{"url": u.URL, "repo_id": u.RepoID, "repo_type": rt.String()})
+		},
+	}
+	repoTypeFlag(cmd, &opts.RepoType)
+	fl := cmd.Flags()
+	fl.BoolVar(&opts.Private, "private", false, "make the repo private")
+	fl.BoolVar(&opts.ExistOK, "exist-ok", false, "succeed if the repo already exists")
+	fl.StringVar(&opts.SpaceSDK, "space-sdk", "", "SDK of a Space: gradio, streamlit, docker or static")
+	return cmd
+}

@@ -1,0 +1,82 @@
+package repowrite
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmdutil"
+	"github.com/hfhub-go/hfhub/hubtest"
+)
+
+// group wires the verbs under a stand-in `repo` command, as `hf repo` does.
+func group(f *cmdutil.Factory) *cobra.Command {
+	g := &cobra.Command{Use: "repo"}
+	g.AddCommand(NewCmds(f)...)
+	return g
+}
+
+func execute(t *testing.T, hub *hubtest.Server, args ...string) (string, error) {
+	t.Helper()
+	ios, _, out, _ := cmdutil.Test()
+	f := cmdutil.NewFactory(ios)
+	home := t.TempDir()
+	f.Getenv = func(k string) string {
+		if k == "HF_HOME" {
+			return home
+		}
+		return ""
+	}
+	f.Globals.Endpoint, f.Globals.Token = hub.URL, "hf_w"
+	cmd := group(f)
+	cmd.SetArgs(args)
+	cmd.SetOut(new(bytes.Buffer))
+	cmd.SetErr(new(bytes.Buffer))
+	err := cmd.ExecuteContext(t.Context())
+	return out.String(), err
+}
+
+func exitCode(err error) cmdutil.ExitCode {
+	code, _ := cmdutil.ExitCodeOf(err)
+	return code
+}
+
+func TestRepoWriteCommands(t *testing.T) {
+	hub := hubtest.NewServer(t, hubtest.WithToken("hf_w", "alice", hubtest.Write))
+	steps := []struct {
+		args []string
+		want string // substring of stdout
+		code cmdutil.ExitCode
+	}{
+		{[]string{"create", "alice/m", "--private"}, hub.URL + "/alice/m", 0},
+		{[]string{"create", "alice/m"}, "", cmdutil.ExitError},
+		{[]string{"create", "alice/m", "--exist-ok"}, "/alice/m", 0},
+		{[]string{"create", "alice/s", "--repo-type", "space"}, "", cmdutil.ExitUsage},
+		{[]string{"settings", "alice/m", "--private", "false", "--gated", "manual"}, "Updated", 0},
+		{[]string{"settings", "alice/m"}, "", cmdutil.ExitUsage},
+		{[]string{"branch", "create", "alice/m", "dev"}, "Created branch dev", 0},
+		{[]string{"tag", "create", "alice/m", "v1", "--revision", "dev", "-m", "one"}, "Created tag v1", 0},
+		{[]string{"tag", "list", "alice/m"}, "v1", 0},
+		{[]string{"tag", "delete", "alice/m", "v1"}, "", cmdutil.ExitUsage}, // no terminal, no --yes
+		{[]string{"tag", "delete", "alice/m", "v1", "--yes"}, "Deleted tag v1", 0},
+		{[]string{"tag", "delete", "alice/m", "v1", "-y"}, "", cmdutil.ExitNotFound},
+		{[]string{"branch", "delete", "alice/m", "dev"}, "Deleted branch dev", 0},
+		{[]string{"delete-files", "alice/m", ".gitattributes"}, "/commit/", 0},
+		{[]string{"delete-files", "alice/m", "nothing*"}, "", cmdutil.ExitNotFound},
+		{[]string{"move", "alice/m", "alice/m2"}, "/alice/m2", 0},
+		{[]string{"delete", "alice/m2"}, "Deleted model alice/m2", 0},
+		{[]string{"delete", "alice/m2"}, "", cmdutil.ExitNotFound},
+		{[]string{"delete", "alice/m2", "--missing-ok"}, "Deleted", 0},
+	}
+	for _, s := range steps {
+		out, err := execute(t, hub, s.args...)
+		if got := exitCode(err); got != s.code {
+			t.Fatalf("hf repo %s: exit %d (%v), want %d", strings.Join(s.args, " "), got, err, s.code)
+		}
+		if !strings.Contains(out, s.want) {
+			t.Fatalf("hf repo %s: stdout %q, want it to contain %q", strings.Join(s.args, " "), out, s.want)
+		}
+	}
+}

@@ -1,0 +1,75 @@
+package repowrite
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hfhub-go/hfhub"
+	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmdutil"
+)
+
+// SettingsOptions is everything `hf repo settings` needs.
+type SettingsOptions struct {
+	F        *cmdutil.Factory
+	RepoID   string
+	RepoType string
+	Gated    string // "", "auto", "manual" or "false"
+	Private  string // "", "true" or "false"
+}
+
+// NewSettingsCmd returns `hf repo settings`.
+func NewSettingsCmd(f *cmdutil.Factory, runF func(context.Context, *SettingsOptions) error) *cobra.Command {
+	opts := &SettingsOptions{F: f}
+	cmd := &cobra.Command{
+		Use:     "settings <repo-id>",
+		Short:   "Change a repo's visibility or gating",
+		Example: "  $ hf repo settings acme/model --private true\n  $ hf repo settings acme/model --gated manual\n  $ hf repo settings acme/model --gated false",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.RepoID = args[0]
+			rt, err := parseType(opts.RepoType)
+			if err != nil {
+				return err
+			}
+			s := hfhub.RepoSettings{RepoType: rt}
+			switch opts.Gated {
+			case "":
+			case "auto", "manual":
+				g := hfhub.Gated(opts.Gated)
+				s.Gated = &g
+			case "false", "none":
+				g := hfhub.GatedNone
+				s.Gated = &g
+			default:
+				return cmdutil.FlagErrorf("--gated must be auto, manual or false, not %q", opts.Gated)
+			}
+			if opts.Private != "" {
+				v, err := strconv.ParseBool(opts.Private)
+				if err != nil {
+					return cmdutil.FlagErrorf("--private must be true or false, not %q", opts.Private)
+				}
+				s.Private = &v
+			}
+			if s.Gated == nil && s.Private == nil {
+				return cmdutil.FlagErrorf("nothing to change: give --private or --gated")
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			c, err := f.Client()
+			if err != nil {
+				return err
+			}
+			if err := c.UpdateRepoSettings(cmd.Context(), opts.RepoID, s); err != nil {
+				return err
+			}
+			return done(f.Printer(), "Updated settings of "+opts.RepoID, map[string]any{"repo_id": opts.RepoID, "private": opts.Private, "gated": opts.Gated})
+		},
+	}
+	repoTypeFlag(cmd, &opts.RepoType)
+	cmd.Flags().StringVar(&opts.Gated, "gated", "", "access requests: auto, manual or false")
+	cmd.Flags().StringVar(&opts.Private, "private", "", "visibility: true (private) or false (public)")
+	return cmd
+}
