@@ -153,4 +153,3 @@ func printCommit(p *cmdutil.Printer, info *hfhub.CommitInfo) error {
 	}
 	return nil
 }
-
