@@ -240,7 +240,11 @@ func (s *Server) seed(r Repo) error {
 func (s *Server) Close() {
 	s.once.Do(func() {
 		close(s.closing)
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		// A test server has no reason to wait long: in-flight requests get
+		// a short grace period, then every connection is cut. (Shutdown
+		// alone would wait up to 5 s for connections that never sent a
+		// request.)
+		ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 		defer cancel()
 		for _, hs := range s.servers {
 			if hs.Shutdown(ctx) != nil {
