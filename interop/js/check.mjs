@@ -131,7 +131,21 @@ function topLevel(files, prefix) {
   }
   return entries;
 }
-// checkBlobLink checks that path is a relative symlink to ../../blobs/<etag>
+// folderSizes returns, for each folder of a manifest file map, how many
+// direct entries (files and folders) it has.
+function folderSizes(files) {
+  const entries = new Map();
+  for (const p of Object.keys(files)) {
+    const parts = p.split("/");
+    for (let i = 1; i < parts.length; i++) {
+      const folder = parts.slice(0, i).join("/");
+      if (!entries.has(folder)) entries.set(folder, new Set());
+      entries.get(folder).add(parts[i]);
+    }
+  }
+  return new Map([...entries].map(([f, set]) => [f, set.size]));
+}
+// checkCacheFile checks that path is a relative symlink to ../../blobs/<etag>
 // (with as many ../ as the file is deep) and that its content is right.
 async function checkCacheFile(cacheRoot, r, commit, path, fi, pointer) {
   const folder = join(cacheRoot, repoFolder(r));
@@ -232,6 +246,20 @@ async function checkRepo(r) {
           expect(e.lastCommit && isSha(e.lastCommit.id), `lastCommit.id of ${e.path}: ${JSON.stringify(e.lastCommit)}`);
           if (e.type === "file") expect(e.securityFileStatus, `securityFileStatus of ${e.path} missing`);
         }
+      });
+    }
+
+    // A folder with more direct entries than a page of an expanded listing
+    // (50): the client must follow the Link header.
+    for (const [folder, n] of folderSizes(files)) {
+      if (n <= 50) continue;
+      await check(`${at}: listFiles path=${folder} expand=true (${n} entries, paginated)`, async () => {
+        const got = [];
+        for await (const e of hub.listFiles({ ...common, repo: designation(r), revision: rv.rev, path: folder, expand: true })) got.push(e);
+        const want = topLevel(files, folder);
+        expectEqual(sorted(got.map((e) => `${e.type}:${e.path}`)), sorted([...want].map(([p, t]) => `${t}:${p}`)), "entries");
+        const pages = requestLog.filter((l) => l.includes("/tree/")).length;
+        expect(pages >= 2, `${n} entries came in ${pages} page(s); a page of an expanded listing holds at most 50`);
       });
     }
 

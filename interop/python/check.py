@@ -369,6 +369,23 @@ def check_revision(repo, rv, cache):
 
         check(f"{at}: list_repo_tree({folder!r}, expand=True)", subtree)
 
+    sizes = {}
+    for p in paths:
+        parts = p.split("/")
+        for i in range(1, len(parts)):
+            sizes.setdefault("/".join(parts[:i]), set()).add(parts[i])
+    for folder, children in sorted(sizes.items()):
+        if len(children) <= 50:
+            continue
+
+        def paged(folder=folder, children=children):
+            entries = list(API.list_repo_tree(rid, folder, repo_type=rtype, revision=rv["rev"], expand=True))
+            expect_eq(sorted(e.path for e in entries), sorted(f"{folder}/{c}" for c in children), f"entries under {folder}")
+            pages = [r for r in REQUESTS if "/tree/" in r]
+            expect(len(pages) >= 2, f"{len(children)} entries came in {len(pages)} page(s); an expanded page holds at most 50")
+
+        check(f"{at}: list_repo_tree({folder!r}, expand=True) ({len(children)} entries, paginated)", paged)
+
     def paths_info():
         ask = [p for p in paths if files[p]["lfs"]][:2] + [p for p in paths if not files[p]["lfs"]][:2]
         if nested:
@@ -418,6 +435,29 @@ def check_revision(repo, rv, cache):
             expect_eq(REQUESTS, [], "requests for a cached file by commit id")
 
     check(f"{at}: hf_hub_download of a cached file sends no GET", cached_again)
+
+    lfs_files = sorted((p for p in paths if files[p]["lfs"]), key=lambda p: -files[p]["size"])
+    if lfs_files and rv["rev"] == "main":
+
+        def resume():
+            # 1.3.7 resumes a stale blobs/<etag>.incomplete with a Range
+            # request on the redirected LFS URL and expects 206.
+            p, fi = lfs_files[0], files[lfs_files[0]]
+            fresh = os.path.join(WORK, "resume-cache", uuid.uuid4().hex)
+            blobs = os.path.join(fresh, repo_folder(rtype, rid), "blobs")
+            os.makedirs(blobs)
+            with open(os.path.join(cache, repo_folder(rtype, rid), "blobs", fi["etag"]), "rb") as f:
+                half = f.read(fi["size"] // 2)
+            with open(os.path.join(blobs, fi["etag"] + ".incomplete"), "wb") as f:
+                f.write(half)
+            REQUESTS.clear()
+            got = hf_hub_download(rid, p, repo_type=rtype, revision=rv["rev"], cache_dir=fresh)
+            expect_eq(sha256_file(got), fi["sha256"], f"sha256 of resumed {p}")
+            ranged = [r for r in REQUESTS if f"[Range: bytes={len(half)}-]" in r]
+            expect(ranged, f"no request with Range: bytes={len(half)}-")
+            expect(all(" -> 206" in r for r in ranged), f"resume answered {ranged}, want 206")
+
+        check(f"{at}: hf_hub_download resumes a stale .incomplete blob ({lfs_files[0]}, Range -> 206)", resume)
 
     def snapshot():
         folder = snapshot_download(rid, repo_type=rtype, revision=rv["rev"], cache_dir=cache)
