@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/repolist"
+	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/repowrite"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmdutil"
 )
 
@@ -16,8 +17,7 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 		Aliases: []string{"repos"},
 		Short:   "Work with repositories on the Hub",
 	}
-	cmd.AddCommand(
-		repolist.NewTreeCmd(f, nil),
-	)
+	cmd.AddCommand(repolist.NewTreeCmd(f, nil))
+	cmd.AddCommand(repowrite.NewCmds(f)...)
 	return cmd
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/repo"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/serve"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/spaces"
+	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/upload"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/version"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmdutil"
 )
@@ -78,6 +79,8 @@ func register(cmd *cobra.Command, f *cmdutil.Factory) {
 		repo.NewCmd(f),
 		serve.NewCmd(f, nil),
 		spaces.NewCmd(f),
+		upload.NewCmd(f, nil),
+		upload.NewLargeFolderCmd(f, nil),
 		version.NewCmd(f, nil),
 	)
 }
