@@ -23,12 +23,19 @@ fi
 # Warm the dentry/inode caches once, as a user's second `hf cache ls` would.
 HF_HUB_CACHE="$dir" "$work/hf" cache ls >/dev/null
 
-times=()
+# Wall time is what users feel; CPU time (user+sys) does not depend on what
+# else the machine is doing, so both are reported.
+timer=(/usr/bin/env time -f '%e %U %S')
+if ! /usr/bin/env time -f '%e' true >/dev/null 2>&1; then
+  echo "GNU time not found: install it (apt-get install time) for CPU times" >&2
+  exit 1
+fi
+times=(); cpus=()
 for _ in 1 2 3 4 5; do
-  start=$(date +%s%N)
-  HF_HUB_CACHE="$dir" "$work/hf" cache ls >/dev/null
-  end=$(date +%s%N)
-  times+=($(( (end - start) / 1000000 )))
+  out=$( { "${timer[@]}" env HF_HUB_CACHE="$dir" "$work/hf" cache ls >/dev/null; } 2>&1 | tail -1)
+  read -r wall user sys <<<"$out"
+  times+=("$(awk -v w="$wall" 'BEGIN{printf "%d", w*1000}')")
+  cpus+=("$(awk -v u="$user" -v s="$sys" 'BEGIN{printf "%d", (u+s)*1000}')")
 done
-sorted=($(printf '%s\n' "${times[@]}" | sort -n))
-echo "hf cache ls: $repos repos, $((repos * files)) files: runs ${times[*]} ms; median ${sorted[2]} ms"
+median() { printf '%s\n' "$@" | sort -n | sed -n 3p; }
+echo "hf cache ls: $repos repos, $((repos * files)) files: wall ${times[*]} ms (median $(median "${times[@]}") ms); cpu ${cpus[*]} ms (median $(median "${cpus[@]}") ms); load $(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo ?)"

@@ -107,6 +107,7 @@ type repoScan struct {
 	blobsDir   string
 	blobsFD    *os.File // the open blobs folder, for *at system calls
 	blobsErr   error
+	linkBuf    []byte // scratch for readlink
 	warnings   []Warning
 	incomplete []IncompleteFile
 }
@@ -247,7 +248,7 @@ func (s *repoScan) walkSnapshot(rev *RevisionInfo, dir, rel string, depth int, s
 		blobPath := p
 		var b *blobStat
 		if e.Type()&fs.ModeSymlink != 0 {
-			target, err := readlinkAt(d, dir, name)
+			target, err := readlinkAt(d, dir, name, &s.linkBuf)
 			if err != nil {
 				s.warn(p, "cannot read symlink: %v", err)
 				continue

@@ -8,7 +8,7 @@ import (
 )
 
 // readlinkAt reads the symlink name in folder dirPath.
-func readlinkAt(_ *os.File, dirPath, name string) (string, error) {
+func readlinkAt(_ *os.File, dirPath, name string, _ *[]byte) (string, error) {
 	return os.Readlink(filepath.Join(dirPath, name))
 }
 

@@ -10,18 +10,21 @@ import (
 )
 
 // readlinkAt reads the symlink name in the open folder d (path dirPath),
-// without walking the full path again.
-func readlinkAt(d *os.File, dirPath, name string) (string, error) {
-	buf := make([]byte, 256)
+// without walking the full path again. buf is scratch space, reused between
+// calls.
+func readlinkAt(d *os.File, dirPath, name string, buf *[]byte) (string, error) {
+	if len(*buf) == 0 {
+		*buf = make([]byte, 256)
+	}
 	for {
-		n, err := unix.Readlinkat(int(d.Fd()), name, buf)
+		n, err := unix.Readlinkat(int(d.Fd()), name, *buf)
 		if err != nil {
 			return "", &os.PathError{Op: "readlink", Path: dirPath + string(os.PathSeparator) + name, Err: err}
 		}
-		if n < len(buf) {
-			return string(buf[:n]), nil
+		if n < len(*buf) {
+			return string((*buf)[:n]), nil
 		}
-		buf = make([]byte, 2*len(buf))
+		*buf = make([]byte, 2*len(*buf))
 	}
 }
 
