@@ -114,6 +114,7 @@ huggingface_hub.set_client_factory(_client_factory)
 
 # ---- tiny check framework -------------------------------------------------
 PASSED, FAILED, FAILURES = 0, 0, []
+NOTES = set()  # differences worth knowing that are not failures
 
 
 class CheckError(AssertionError):
@@ -612,7 +613,13 @@ def part_cache():
             scan = {r["id"]: r for r in out["scan"]}
             expect(model["id"] in scan, f"scan_cache_dir does not see {model['id']}: {out['scan']} warnings={out['warnings']}")
             expect(rv["rev"] in scan[model["id"]]["refs"], f"scan_cache_dir refs: {scan[model['id']]['refs']}")
-            expect_eq(out["warnings"], [], "scan_cache_dir warnings")
+            # Python 1.9+ writes CACHEDIR.TAG at the cache root, and so do we;
+            # scan_cache_dir of 1.3.7 (older than that) reports it as a
+            # corrupted repo folder. Newer versions skip it.
+            tag = [w for w in out["warnings"] if "CACHEDIR.TAG" in w]
+            if tag:
+                NOTES.add("scan_cache_dir of huggingface_hub 1.3.7 warns about CACHEDIR.TAG (written by us as by Python >= 1.9): " + tag[0])
+            expect_eq([w for w in out["warnings"] if "CACHEDIR.TAG" not in w], [], "scan_cache_dir warnings")
 
         check(f"cache: hf download {model['id']}@{rv['rev']} -> Python offline finds it (hf_hub_download, snapshot_download, scan_cache_dir)", go_to_py)
 
@@ -750,6 +757,8 @@ def main():
             print(f"work folder kept: {WORK}")
         else:
             shutil.rmtree(WORK, ignore_errors=True)
+    for n in sorted(NOTES):
+        print(f"note: {n}")
     if FAILURES:
         print("\nfailed checks:\n  " + "\n  ".join(FAILURES))
     print(f"interop-python: {PASSED} passed, {FAILED} failed")
