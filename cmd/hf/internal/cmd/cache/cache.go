@@ -137,9 +137,7 @@ func runPlan(cmd *cobra.Command, c *Common, ca *hfcache.Cache, plan *hfcache.Del
 		p.Infof("Nothing to remove.")
 		return nil
 	}
-	if !p.IsJSON() || dry {
-		describePlan(c, plan)
-	}
+	describePlan(c, plan, dry)
 	if dry {
 		if p.IsJSON() {
 			return p.JSON(planResult{DryRun: true, Plan: plan})
@@ -172,12 +170,15 @@ func runPlan(cmd *cobra.Command, c *Common, ca *hfcache.Cache, plan *hfcache.Del
 
 // describePlan lists a plan on stderr (stdout in a dry run, where the plan
 // is the result).
-func describePlan(c *Common, plan *hfcache.DeletePlan) {
+func describePlan(c *Common, plan *hfcache.DeletePlan, dry bool) {
 	p := c.Printer()
 	if p.IsJSON() || p.Quiet {
 		return
 	}
 	out := c.IO.ErrOut
+	if dry {
+		out = c.IO.Out
+	}
 	for _, r := range plan.Revisions {
 		fmt.Fprintf(out, "  revision %s\n", r)
 	}

@@ -131,9 +131,9 @@ func isUsage(err error) bool {
 
 func TestRmDryRunThenYes(t *testing.T) {
 	dir := buildCache(t)
-	_, stderr, err := run(t, dir, "rm", commitA, "--dry-run")
-	if err != nil || !strings.Contains(stderr, "Would free 1.0K") {
-		t.Fatalf("dry run: %v, %q", err, stderr)
+	stdout, stderr, err := run(t, dir, "rm", commitA, "--dry-run")
+	if err != nil || !strings.Contains(stderr, "Would free 1.0K") || !strings.Contains(stdout, "revision model/org/a@"+commitA) {
+		t.Fatalf("dry run: %v, %q, %q", err, stdout, stderr)
 	}
 	snap := filepath.Join(dir, "models--org--a", "snapshots", commitA)
 	if _, err := os.Stat(snap); err != nil {
