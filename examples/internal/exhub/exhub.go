@@ -106,6 +106,7 @@ func (h *Hub) URL() string { return h.Client.Endpoint() }
 
 // Close stops the embedded Hub and removes its temporary files.
 func (h *Hub) Close() {
+	h.Client.CloseIdleConnections()
 	if h.srv != nil {
 		h.srv.Close()
 	}

@@ -109,6 +109,7 @@ func run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	defer c.CloseIdleConnections() // before hub.Close, so it need not wait for them
 	sum := Summary{Endpoint: hub.URL, CacheDir: cacheDir}
 
 	info, err := c.ModelInfo(ctx, hubtest.DemoModelID, nil)
