@@ -255,7 +255,7 @@ type preparedOp struct {
 
 func (cm *commitRun) prepareOp(op CommitOperation) (*preparedOp, error) {
 	if op.kind == 0 {
-		return nil, fmt.Errorf("%w: zero CommitOperation: build operations with AddFromPath, DeletePath, ...", ErrValidation)
+		return nil, fmt.Errorf("%w: zero CommitOperation: build operations with AddFromPath, DeletePath and the like", ErrValidation)
 	}
 	p, err := normalizeRepoPath(op.path, op.kind == opDelete && op.folder)
 	if err != nil {

@@ -31,7 +31,6 @@ type partServer struct {
 	verified  *VerifyRequest
 	maxActive atomic.Int32
 	active    atomic.Int32
-	blockPart chan struct{}
 }
 
 func newPartServer(t *testing.T) *partServer {
