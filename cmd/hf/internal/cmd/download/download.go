@@ -1,0 +1,173 @@
+// Package download implements `hf download`.
+package download
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hfhub-go/hfhub"
+	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmdutil"
+)
+
+// Options is everything `hf download` needs. Flags write into it; tests
+// build it.
+type Options struct {
+	F *cmdutil.Factory
+
+	RepoID             string
+	Filenames          []string
+	RepoType, Revision string
+	Include, Exclude   []string
+	CacheDir, LocalDir string
+	Force, DryRun      bool
+	MaxWorkers         int
+	Connections        int
+	LimitRate          int64
+}
+
+// NewCmd returns `hf download`. A non-nil runF runs instead of the download,
+// so tests can check flag parsing without a server.
+func NewCmd(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{F: f}
+	cmd := &cobra.Command{
+		Use:   "download <repo-id> [<filename>...]",
+		Short: "Download files from the Hub into the cache",
+		Long: `Download one file, several files, or a whole repository into the Hugging Face
+cache (shared with the Python client), or into --local-dir, and print the
+local path: the file for one file, the snapshot folder otherwise.
+
+Large files are fetched with --connections parallel ranges, verified (sha256
+or git blob id) while they arrive, and resumed after an interruption: run the
+same command again. --include and --exclude take Python fnmatch globs ("*"
+also matches "/"; "data/" means everything under data/) and apply when no
+filename is given.
+
+Unlike the Python client, a whole-repo download sends no HEAD request per
+file: the tree listing gives each file's etag and size.`,
+		Example: `  $ hf download openai-community/gpt2 config.json
+  $ hf download openai-community/gpt2 --include '*.json' --exclude 'onnx/*'
+  $ hf download --repo-type dataset acme/squad --local-dir ./squad
+  $ hf download acme/model model.safetensors --connections 16 --format json`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.RepoID, opts.Filenames = args[0], args[1:]
+			if _, err := hfhub.ParseRepoType(opts.RepoType); err != nil {
+				return cmdutil.FlagErrorf("--repo-type: %v", err)
+			}
+			if opts.MaxWorkers < 0 || opts.Connections < 0 || opts.LimitRate < 0 {
+				return cmdutil.FlagErrorf("--max-workers, --connections and --limit-rate must not be negative")
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return run(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.RepoType, "repo-type", "model", "repository `type`: model, dataset or space")
+	fl.StringVar(&opts.Revision, "revision", "", "`branch`, tag or commit (default main)")
+	fl.StringArrayVar(&opts.Include, "include", nil, "only files matching this `glob` (repeatable)")
+	fl.StringArrayVar(&opts.Exclude, "exclude", nil, "skip files matching this `glob` (repeatable)")
+	fl.StringVar(&opts.CacheDir, "cache-dir", "", "cache `folder` (default HF_HUB_CACHE)")
+	fl.StringVar(&opts.LocalDir, "local-dir", "", "put real files in this `folder` instead of the cache")
+	fl.BoolVar(&opts.Force, "force-download", false, "download even if the file is cached")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "show what would be downloaded, download nothing")
+	fl.IntVar(&opts.MaxWorkers, "max-workers", hfhub.DefaultMaxWorkers, "files downloaded at once")
+	fl.IntVar(&opts.Connections, "connections", 8, "parallel range requests per large file (1: one stream)")
+	fl.Int64Var(&opts.LimitRate, "limit-rate", 0, "cap the download rate in `bytes` per second (0: unlimited)")
+	return cmd
+}
+
+func run(ctx context.Context, opts *Options) error {
+	rt, _ := hfhub.ParseRepoType(opts.RepoType)
+	c, err := opts.F.Client()
+	if err != nil {
+		return err
+	}
+	pr := opts.F.Printer()
+	if len(opts.Filenames) > 0 && (len(opts.Include) > 0 || len(opts.Exclude) > 0) {
+		fmt.Fprintln(opts.F.IO.ErrOut, "hf: --include and --exclude are ignored when filenames are given")
+	}
+	p := opts.F.Progress()
+	dl := hfhub.DownloadOptions{
+		RepoType: rt, Revision: opts.Revision, CacheDir: opts.CacheDir, LocalDir: opts.LocalDir,
+		ForceDownload: opts.Force, Connections: opts.Connections, BandwidthLimit: opts.LimitRate,
+		Progress: p.Observer(),
+	}
+	if len(opts.Filenames) == 1 {
+		if opts.DryRun {
+			info, err := c.DownloadDryRun(ctx, opts.RepoID, opts.Filenames[0], &dl)
+			p.Wait()
+			if err != nil {
+				return err
+			}
+			return printDryRun(pr, []hfhub.DryRunFileInfo{*info})
+		}
+		path, err := c.Download(ctx, opts.RepoID, opts.Filenames[0], &dl)
+		p.Wait()
+		if err != nil {
+			return err
+		}
+		return printPath(pr, path)
+	}
+	so := &hfhub.SnapshotOptions{DownloadOptions: dl, MaxWorkers: opts.MaxWorkers,
+		AllowPatterns: opts.Include, IgnorePatterns: opts.Exclude}
+	if len(opts.Filenames) > 1 {
+		so.AllowPatterns, so.IgnorePatterns = literalPatterns(opts.Filenames), nil
+	}
+	if opts.DryRun {
+		infos, err := c.SnapshotDryRun(ctx, opts.RepoID, so)
+		p.Wait()
+		if err != nil {
+			return err
+		}
+		return printDryRun(pr, infos)
+	}
+	path, err := c.Snapshot(ctx, opts.RepoID, so)
+	p.Wait()
+	if err != nil {
+		return err
+	}
+	return printPath(pr, path)
+}
+
+// literalPatterns turns file names into patterns that match only them:
+// fnmatch has no escapes, so the special characters go in classes.
+func literalPatterns(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		var b []byte
+		for j := 0; j < len(n); j++ {
+			switch c := n[j]; c {
+			case '*', '?', '[':
+				b = append(b, '[', c, ']')
+			default:
+				b = append(b, c)
+			}
+		}
+		out[i] = string(b)
+	}
+	return out
+}
+
+func printPath(pr *cmdutil.Printer, path string) error {
+	if pr.IsJSON() {
+		return pr.JSON(map[string]string{"path": path})
+	}
+	_, err := fmt.Fprintln(pr.IO.Out, path)
+	return err
+}
+
+func printDryRun(pr *cmdutil.Printer, infos []hfhub.DryRunFileInfo) error {
+	if infos == nil {
+		infos = []hfhub.DryRunFileInfo{}
+	}
+	rows := make([][]string, 0, len(infos))
+	for _, in := range infos {
+		rows = append(rows, []string{in.Filename, strconv.FormatInt(in.FileSize, 10), strconv.FormatBool(in.WillDownload), in.LocalPath})
+	}
+	return pr.Table([]string{"FILE", "SIZE", "DOWNLOAD", "PATH"}, rows, infos)
+}
