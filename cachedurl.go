@@ -138,16 +138,10 @@ func (c *Client) CachedDownload(ctx context.Context, url string, opts *CachedDow
 // to GET). It returns the normalised etag, the size (-1 if unknown) and the
 // URL to download.
 func (c *Client) headURL(ctx context.Context, u string) (etag string, size int64, getURL string, err error) {
-	req, err := c.newRequest(ctx, http.MethodHead, u, nil)
+	resp, err := c.headFollowingRelative(ctx, u, &reqOpts{HeaderTimeout: c.cfg.EtagTimeout})
 	if err != nil {
 		return "", 0, "", err
 	}
-	req.Header.Set("Accept-Encoding", "identity")
-	resp, err := c.do(req, &reqOpts{Redirect: redirectSameOrigin, HeaderTimeout: c.cfg.EtagTimeout})
-	if err != nil {
-		return "", 0, "", err
-	}
-	resp.Body.Close()
 	m := parseFileMetadata(resp)
 	if m.Etag == "" {
 		return "", 0, "", &FileMetadataError{URL: sanitizeURL(u), Missing: "ETag"}

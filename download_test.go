@@ -364,3 +364,21 @@ func TestDownloadUnderFaults(t *testing.T) {
 		}
 	}
 }
+
+func TestDownloadRenamedRepo(t *testing.T) {
+	hub := tinyHub(t)
+	if err := hub.Rename("model", "acme/tiny", "acme/renamed"); err != nil {
+		t.Fatal(err)
+	}
+	c, cacheDir := dlClient(t, hub)
+	p, err := c.Download(t.Context(), "acme/tiny", "pytorch_model.bin", nil)
+	if err != nil {
+		t.Fatalf("Download(old name) error = %v", err)
+	}
+	if !strings.HasPrefix(p, filepath.Join(cacheDir, "models--acme--tiny")) {
+		t.Errorf("path %s not under the requested repo's folder", p)
+	}
+	if got, _ := os.ReadFile(p); !bytes.Equal(got, tinyLFS) {
+		t.Fatal("content differs")
+	}
+}
