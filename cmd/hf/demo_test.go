@@ -3,6 +3,8 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -77,4 +79,28 @@ func TestDemoProgressOnTerminal(t *testing.T) {
 			t.Errorf("hf %v %v on a terminal still shows progress:\n%q", extra, args, r.stderr)
 		}
 	}
+}
+
+// TestDownloadAgainstServe runs the whole chain a user would: hf serve with
+// an imported folder, then hf download of a file from it into the cache.
+func TestDownloadAgainstServe(t *testing.T) {
+	dir := t.TempDir()
+	folder := filepath.Join(dir, "m")
+	if err := os.MkdirAll(folder, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(folder, "config.json"), []byte(`{"x":1}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	url, cmd, errOut := startServe(t, hfEnv(t, ""), "--dir", filepath.Join(dir, "store"), "--import", "acme/m="+folder)
+	env := hfEnv(t, url)
+	r := mustRun(t, env, "download", "acme/m", "config.json")
+	path := strings.TrimSpace(r.stdout)
+	b, err := os.ReadFile(path)
+	if err != nil || string(b) != `{"x":1}` {
+		t.Errorf("hf download printed %q; reading it: %q, %v", path, b, err)
+	}
+	r = run(t, env, "", "download", "acme/m", "missing.json")
+	wantCode(t, r, 3, "download", "acme/m", "missing.json")
+	stop(t, cmd, errOut)
 }

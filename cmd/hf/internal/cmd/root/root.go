@@ -9,6 +9,7 @@ import (
 	cachecmd "github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/cache"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/datasets"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/demo"
+	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/download"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/env"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/models"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/repo"
@@ -74,6 +75,7 @@ func register(cmd *cobra.Command, f *cmdutil.Factory) {
 		cachecmd.NewCmd(f),
 		datasets.NewCmd(f),
 		demo.NewCmd(f, nil),
+		download.NewCmd(f, nil),
 		env.NewCmd(f, nil),
 		models.NewCmd(f),
 		repo.NewCmd(f),
