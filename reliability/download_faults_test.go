@@ -178,7 +178,7 @@ func TestParallelDownloadFaultMatrix(t *testing.T) {
 					ranged++
 				}
 			}
-			if ranged < 4 {
+			if ranged < 4 && !tc.ignore {
 				t.Errorf("%d ranged requests: the file was not fetched in parallel ranges", ranged)
 			}
 			hub.ResetRequests()
