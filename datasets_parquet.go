@@ -14,13 +14,13 @@ const ParquetRevision = "refs/convert/parquet"
 
 // ParquetFile is one file of a dataset's parquet export.
 type ParquetFile struct {
-	Config string
-	Split  string
+	Config string `json:"config"`
+	Split  string `json:"split"`
 	// Path is the file's path on the ParquetRevision ref.
-	Path string
-	Size int64
+	Path string `json:"path"`
+	Size int64  `json:"size"`
 	// Partial is true when the split was only partly converted.
-	Partial bool
+	Partial bool `json:"partial"`
 }
 
 // ParquetOptions filters [Client.DatasetParquetFiles]. A nil pointer lists
