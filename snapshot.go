@@ -149,6 +149,13 @@ func (c *Client) snapshot(ctx context.Context, id string, opts *SnapshotOptions,
 	}
 	sort.Strings(names)
 	names = FilterRepoFiles(names, o.AllowPatterns, o.IgnorePatterns)
+	// The listing comes from the server: a name that would leave the
+	// snapshot or local folder ("../x", "/x", "a\..\x") stops the download.
+	for _, name := range names {
+		if _, err := cleanFilename("", name); err != nil {
+			return "", nil, fmt.Errorf("%w: the file listing of %s at %s names an unsafe path: %v", ErrServer, id, commit, err)
+		}
+	}
 
 	snapDir, err := ca.SnapshotDir(base.rts, id, commit)
 	if err != nil {
