@@ -1,4 +1,4 @@
-// Package datasets implements `hf datasets ls|info`.
+// Package datasets implements `hf datasets ls|info|configs|splits|files|parquet`.
 package datasets
 
 import (
@@ -19,5 +19,6 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 		repolist.NewListCmd(f, hfhub.RepoDataset, nil),
 		repolist.NewInfoCmd(f, hfhub.RepoDataset, nil),
 	)
+	cmd.AddCommand(DiscoveryCmds(f)...)
 	return cmd
 }
