@@ -81,8 +81,9 @@ type reqOpts struct {
 	BufferBody bool
 }
 
-// maxBufferedBody bounds a buffered (JSON) response body.
-const maxBufferedBody = 512 << 20
+// maxBufferedBody bounds a buffered (JSON) response body: a hostile or
+// broken server cannot make the client buffer more.
+const maxBufferedBody = 128 << 20
 
 type ctxKey int
 
@@ -226,8 +227,12 @@ func (c *Client) do(req *http.Request, opts *reqOpts) (*http.Response, error) {
 		}
 		c.logWarnings(resp)
 		if resp.StatusCode < 300 && opts.BufferBody {
-			data, err := io.ReadAll(io.LimitReader(resp.Body, maxBufferedBody))
+			data, err := io.ReadAll(io.LimitReader(resp.Body, maxBufferedBody+1))
 			resp.Body.Close()
+			if err == nil && int64(len(data)) > maxBufferedBody {
+				return nil, fmt.Errorf("%w: %s %s: the response is larger than %d MiB, more than any Hub answer; check HF_ENDPOINT",
+					ErrServer, req.Method, sanitizeURL(req.URL.String()), maxBufferedBody>>20)
+			}
 			if err != nil {
 				err = fmt.Errorf("%s %s: reading the response: %w", req.Method, sanitizeURL(req.URL.String()), err)
 				if req.Context().Err() != nil {

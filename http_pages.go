@@ -2,6 +2,7 @@ package hfhub
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"net/http"
 	"net/url"
@@ -18,7 +19,14 @@ func paginate[T any](ctx context.Context, c *Client, u string, q url.Values, lim
 	return func(yield func(T, error) bool) {
 		seen := 0
 		next := withQuery(u, q)
+		fetched := map[string]bool{}
 		for next != "" {
+			if fetched[next] {
+				var zero T
+				yield(zero, fmt.Errorf("%w: GET %s: the Link header points back to a page already fetched (endless pagination); the server is not Hub-compatible", ErrServer, sanitizeURL(next)))
+				return
+			}
+			fetched[next] = true
 			var page []T
 			req, err := c.newRequest(ctx, http.MethodGet, next, nil)
 			if err != nil {
