@@ -193,6 +193,7 @@ func (c *Client) newHubError(resp *http.Response, tokenSent bool) *HubError {
 		}
 	}
 	e.Message = strings.Join(msgs, "\n")
+	redactEchoedToken(e, req.Header.Get("Authorization"))
 	e.RetryAfter = retryAfter(resp)
 
 	p := req.URL.Path
@@ -364,4 +365,27 @@ func retryAfter(resp *http.Response) time.Duration {
 		}
 	}
 	return 0
+}
+
+// redactEchoedToken masks the token sent in auth ("Bearer <token>") where
+// a server echoed it into the error message or the response headers, so it
+// never reaches an error string, a log or JSON output.
+func redactEchoedToken(e *HubError, auth string) {
+	tok := strings.TrimSpace(strings.TrimPrefix(auth, "Bearer "))
+	if len(tok) < 8 {
+		return
+	}
+	e.Message = strings.ReplaceAll(e.Message, tok, MaskToken(tok))
+	cloned := false
+	for k, vs := range e.Header {
+		for i, v := range vs {
+			if !strings.Contains(v, tok) {
+				continue
+			}
+			if !cloned { // the response's own map stays untouched
+				e.Header, cloned = e.Header.Clone(), true
+			}
+			e.Header[k][i] = strings.ReplaceAll(v, tok, MaskToken(tok))
+		}
+	}
 }
