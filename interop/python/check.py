@@ -566,7 +566,7 @@ def part_cache():
             folder = snapshot_download(model["id"], revision=rv["rev"], cache_dir=py_cache)
             got = run_hf([model["id"], "--revision", rv["rev"]], True, py_cache)
             expect_eq(os.path.realpath(got), os.path.realpath(folder), "snapshot folder printed by hf download")
-            for p in ["config.json", next(p for p in sorted(files) if files[p]["lfs"]), next(p for p in sorted(files) if p.count("/") >= 2)]:
+            for p in ["config.json", next(p for p in sorted(files) if files[p]["lfs"]), max(sorted(files), key=lambda p: p.count("/"))]:
                 got = run_hf([model["id"], p, "--revision", rv["rev"]], True, py_cache)
                 expect_eq(os.path.realpath(got), os.path.realpath(os.path.join(folder, *p.split("/"))), f"path of {p} printed by hf download")
                 expect_eq(sha256_file(got), files[p]["sha256"], f"sha256 of {p}")
@@ -622,6 +622,45 @@ def part_cache():
             expect_eq([w for w in out["warnings"] if "CACHEDIR.TAG" not in w], [], "scan_cache_dir warnings")
 
         check(f"cache: hf download {model['id']}@{rv['rev']} -> Python offline finds it (hf_hub_download, snapshot_download, scan_cache_dir)", go_to_py)
+
+    def go_no_exist():
+        # hf download of a missing file records .no_exist/<commit>/<path>
+        # (the 404 carries X-Repo-Commit), which Python reads offline.
+        env = dict(os.environ, HF_HUB_CACHE=go_cache)
+        res = subprocess.run([ARGS.hf, "download", model["id"], MANIFEST["missingFile"], "--cache-dir", go_cache, "--quiet"], env=env, capture_output=True, text=True, timeout=60)
+        expect(res.returncode != 0, "hf download of a missing file succeeded")
+        code = "import sys, json; from huggingface_hub import try_to_load_from_cache; from huggingface_hub.file_download import _CACHED_NO_EXIST; r = try_to_load_from_cache(sys.argv[1], sys.argv[2], cache_dir=sys.argv[3]); print(json.dumps('NO_EXIST' if r is _CACHED_NO_EXIST else r))"
+        res = subprocess.run([sys.executable, "-c", code, model["id"], MANIFEST["missingFile"], go_cache], env=offline_env(), capture_output=True, text=True, timeout=60)
+        expect(res.returncode == 0, f"python failed: {res.stderr.strip()[-300:]}")
+        got = json.loads(res.stdout.strip().splitlines()[-1])
+        expect_eq(got, "NO_EXIST", "try_to_load_from_cache of a file hf download found missing (.no_exist marker)")
+
+    check("cache: hf download of a missing file -> Python sees the .no_exist marker", go_no_exist)
+
+    def concurrent():
+        # Python and hf download the same LFS file into one empty cache at
+        # the same time: the shared .locks/ lock serializes them, both
+        # succeed, one blob, nothing half-written left over.
+        files = model["revisions"][0]["files"]
+        p = max((p for p in files if files[p]["lfs"]), key=lambda p: files[p]["size"])
+        shared = os.path.join(WORK, "concurrent")
+        os.makedirs(shared)
+        code = "import sys; from huggingface_hub import hf_hub_download; print(hf_hub_download(sys.argv[1], sys.argv[2], cache_dir=sys.argv[3]))"
+        procs = []
+        for i in range(2):
+            procs.append(subprocess.Popen([sys.executable, "-c", code, model["id"], p, shared], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+            procs.append(subprocess.Popen([ARGS.hf, "download", model["id"], p, "--cache-dir", shared, "--quiet"], env=dict(os.environ, HF_HUB_CACHE=shared), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+        paths = []
+        for pr in procs:
+            out, err = pr.communicate(timeout=300)
+            expect(pr.returncode == 0, f"{pr.args[0]} failed: {err.strip()[-300:]}")
+            paths.append(os.path.realpath(out.strip().splitlines()[-1]))
+        expect_eq(len(set(paths)), 1, f"paths {paths}")
+        expect_eq(sha256_file(paths[0]), files[p]["sha256"], f"sha256 of {p}")
+        blobs = os.listdir(os.path.join(shared, repo_folder("model", model["id"]), "blobs"))
+        expect_eq(blobs, [files[p]["etag"]], "blobs folder")
+
+    check("cache: Python and hf download the same LFS file at once (shared locks)", concurrent)
 
     if dataset:
         def go_to_py_dataset():
