@@ -124,7 +124,10 @@ func TestServerAuthTable(t *testing.T) {
 		{name: "branch delete", method: "DELETE", path: "/api/models/acme/public/branch/keep", allowed: writers,
 			changed: func(h *hubtest.Server) bool { return !branchExists(h, "keep") }},
 		{name: "tag", method: "POST", path: "/api/models/acme/public/tag/main", body: `{"tag":"v9"}`, allowed: writers,
-			changed: func(h *hubtest.Server) bool { _, err := h.Store().Resolve(store.Model, "acme/public", "v9"); return err == nil }},
+			changed: func(h *hubtest.Server) bool {
+				_, err := h.Store().Resolve(store.Model, "acme/public", "v9")
+				return err == nil
+			}},
 		{name: "preupload", method: "POST", path: "/api/models/acme/public/preupload/main", body: `{"files":[{"path":"a.bin","sample":"","size":3}]}`, allowed: writers},
 		{name: "commit", method: "POST", path: "/api/models/acme/public/commit/main", body: ndjson, allowed: writers,
 			changed: func(h *hubtest.Server) bool { return headOf(h, "acme/public") != seedHead(h) }},
@@ -180,7 +183,7 @@ func rememberSeed(h *hubtest.Server) {
 	seeds[h] = map[string]string{"acme/public": headOf(h, "acme/public"), "acme/private": headOf(h, "acme/private")}
 }
 
-func seedHead(h *hubtest.Server) string            { return seeds[h]["acme/public"] }
+func seedHead(h *hubtest.Server) string              { return seeds[h]["acme/public"] }
 func seedHeadOf(h *hubtest.Server, id string) string { return seeds[h][id] }
 
 func branchExists(h *hubtest.Server, b string) bool {
