@@ -37,7 +37,7 @@ interop_build "$tmp"
 status=0
 interop_start_hf_serve "$tmp"
 echo "interop: hf serve is at $INTEROP_URL; running the JS client"
-node interop/js/check.mjs --manifest "$INTEROP_MANIFEST" --endpoint "$INTEROP_URL" || status=1
+node interop/js/check.mjs --manifest "$INTEROP_MANIFEST" --endpoint "$INTEROP_URL" --hf "$tmp/hf" || status=1
 interop_stop
 if [ "$status" -ne 0 ]; then
   echo "interop: hf serve log (last 40 lines):"

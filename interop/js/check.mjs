@@ -1,7 +1,11 @@
 // Runs the official @huggingface/hub client against a Hub-compatible server and
 // checks every answer against a manifest written by interop-fixtures.
 //
-//   node check.mjs --manifest FILE [--endpoint URL] [--verbose]
+//   node check.mjs --manifest FILE [--endpoint URL] [--hf PATH] [--verbose]
+//
+// With --hf (our hf binary) it also checks that the JS client and `hf
+// download` share one cache: each finds what the other downloaded without
+// the network.
 //
 // Each check prints "ok   <name>" or "FAIL <name>: <why>" followed by the
 // requests the client made during that check. The last line is
@@ -9,6 +13,7 @@
 import { createHash } from "node:crypto";
 import { mkdtemp, readFile, readlink, readdir, lstat, rm } from "node:fs/promises";
 import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join, relative, sep, basename } from "node:path";
 import { parseArgs } from "node:util";
@@ -19,6 +24,7 @@ const { values: args } = parseArgs({
     manifest: { type: "string" },
     endpoint: { type: "string" },
     verbose: { type: "boolean", default: false },
+    hf: { type: "string" },
     keep: { type: "boolean", default: false },
   },
 });
@@ -419,6 +425,66 @@ for (const r of manifest.repos) {
   if (r.private) await checkPrivate(r);
   else if (r.gated) await checkGated(r);
   else await checkRepo(r);
+}
+
+// ---- one cache shared with our hf -----------------------------------------
+// hf runs with HF_HUB_OFFLINE=1 and an endpoint where nothing listens, and
+// the JS client with a fetch that fails, so any request is an error.
+function hf(argv, offline, cache) {
+  const env = { ...process.env, HF_HUB_CACHE: cache };
+  if (offline) Object.assign(env, { HF_HUB_OFFLINE: "1", HF_ENDPOINT: "http://127.0.0.1:9" });
+  else env.HF_ENDPOINT = hubUrl;
+  try {
+    const out = execFileSync(args.hf, ["download", ...argv, "--cache-dir", cache, "--quiet"], { env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    return out.trim().split("\n").pop().trim();
+  } catch (err) {
+    throw new CheckError(`hf download ${argv.join(" ")} (${offline ? "offline" : "online"}) failed: ${String(err.stderr || err.message).trim().slice(-400)}`);
+  }
+}
+const noNetwork = async (input) => {
+  throw new Error(`unexpected request to ${typeof input === "string" ? input : input.url || input.href}`);
+};
+
+if (args.hf) {
+  const model = manifest.repos.find((r) => !r.private && !r.gated && r.type === "model" && Object.values(r.revisions[0].files).some((f) => f.lfs));
+  const files = model.revisions[0].files;
+  const paths = sorted(Object.keys(files));
+  await check(`cache: JS snapshotDownload -> hf download offline finds it`, async () => {
+    const jsCache = await mkdtemp(join(tmpdir(), "interop-js-wrote-"));
+    try {
+      const snap = await hub.snapshotDownload({ ...common, repo: designation(model), cacheDir: jsCache });
+      const got = hf([model.id], true, jsCache);
+      expectEqual(got, snap, "snapshot folder printed by hf download");
+      for (const p of paths) {
+        const f = hf([model.id, p], true, jsCache);
+        expectEqual(f, join(snap, ...p.split("/")), `path of ${p} printed by hf download`);
+        expectEqual(sha256(await readFile(f)), files[p].sha256, `sha256 of ${p}`);
+      }
+    } finally {
+      await rm(jsCache, { recursive: true, force: true });
+    }
+  });
+  await check(`cache: hf download -> JS finds it without the network`, async () => {
+    const goCache = await mkdtemp(join(tmpdir(), "interop-hf-wrote-"));
+    try {
+      const snap = hf([model.id], false, goCache);
+      const sha = basename(snap);
+      expect(isSha(sha), `hf download printed ${snap}, not a snapshot folder`);
+      for (const p of paths) {
+        const got = await hub.downloadFileToCacheDir({ hubUrl, fetch: noNetwork, repo: designation(model), revision: sha, path: p, cacheDir: goCache });
+        await checkCacheFile(goCache, model, sha, p, files[p], got);
+      }
+      const scan = await hub.scanCacheDir(goCache);
+      expectEqual(scan.warnings.map(String), [], "scanCacheDir warnings");
+      const repo = scan.repos.find((r) => r.id.name === model.id && r.id.type === model.type);
+      expect(repo, `scanCacheDir does not list ${model.id}: ${JSON.stringify(scan.repos.map((r) => r.id))}`);
+      const rev = repo.revisions.find((x) => x.commitOid === sha);
+      expect(rev, `scanCacheDir has no revision ${sha}`);
+      expect(rev.refs.includes("main"), `refs of ${sha}: ${JSON.stringify(rev.refs)}`);
+    } finally {
+      await rm(goCache, { recursive: true, force: true });
+    }
+  });
 }
 
 if (!args.keep) await rm(cacheRoot, { recursive: true, force: true });
