@@ -188,3 +188,6 @@ func requestsMatching(hub *hubtest.Server, method, sub string) int {
 
 // itoa is strconv.Itoa for brevity in table names.
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// errorsIs is errors.Is (short name for table checks).
+func errorsIs(err, target error) bool { return errors.Is(err, target) }
