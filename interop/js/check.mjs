@@ -421,6 +421,40 @@ await check(`missing repo: repoExists false, modelInfo 404/401, downloadFile thr
   await expectThrows(() => hub.downloadFile({ ...common, repo: designation(r), path: "config.json" }), "downloadFile");
 });
 
+// Listings with the filters a local Hub serves: author, search.
+await check(`listModels / listDatasets by owner and by search`, async () => {
+  const publicIds = (type) => sorted(manifest.repos.filter((r) => r.type === type && !r.private && r.id.startsWith(manifest.owner + "/")).map((r) => r.id));
+  const models = [];
+  for await (const m of hub.listModels({ ...common, search: { owner: manifest.owner } })) models.push(m.name);
+  for (const id of publicIds("model")) expect(models.includes(id), `listModels(owner=${manifest.owner}) lacks ${id}: ${JSON.stringify(models)}`);
+  for (const r of manifest.repos.filter((r) => r.private)) expect(!models.includes(r.id), `listModels without a token lists private ${r.id}`);
+  expect(models.every((id) => id.startsWith(manifest.owner + "/")), `listModels(owner) lists other owners: ${JSON.stringify(models)}`);
+  const datasets = [];
+  for await (const d of hub.listDatasets({ ...common, search: { owner: manifest.owner } })) datasets.push(d.name);
+  expectEqual(sorted(datasets.filter((id) => publicIds("dataset").includes(id))), publicIds("dataset"), "listDatasets(owner)");
+  const found = [];
+  for await (const m of hub.listModels({ ...common, search: { query: "tiny-mod" } })) found.push(m.name);
+  expect(found.includes("interop/tiny-model"), `listModels(query=tiny-mod): ${JSON.stringify(found)}`);
+  expect(!found.includes("tinylegacy"), `listModels(query=tiny-mod) lists tinylegacy`);
+});
+
+for (const mv of manifest.renames || []) {
+  await check(`renamed ${mv.from} -> ${mv.to}: the old id still works (307)`, async () => {
+    const r = { type: mv.type, id: mv.from };
+    const got = await info(r);
+    expectEqual(got.name, mv.to, "name after the redirect");
+    if (mv.revision.commit) expectEqual(got.sha, mv.revision.commit, "sha");
+    for (const [p, fi] of Object.entries(mv.revision.files)) {
+      const blob = await hub.downloadFile({ ...common, repo: designation(r), path: p });
+      expect(blob, `downloadFile(${p}) via the old id returned null`);
+      expectEqual(sha256(await blob.arrayBuffer()), fi.sha256, `sha256 of ${p}`);
+    }
+    const listed = [];
+    for await (const e of hub.listFiles({ ...common, repo: designation(r), recursive: true })) listed.push(e.path);
+    expectEqual(sorted(listed), sorted(Object.keys(mv.revision.files)), "listFiles via the old id");
+  });
+}
+
 for (const r of manifest.repos) {
   if (r.private) await checkPrivate(r);
   else if (r.gated) await checkGated(r);

@@ -306,6 +306,47 @@ def part_api():
 
     check("missing repo: RepositoryNotFoundError, repo_exists False", missing_repo)
 
+    def listings():
+        owner = MANIFEST["owner"]
+        models = [m.id for m in API.list_models(author=owner)]
+        for r in MANIFEST["repos"]:
+            if r["type"] == "model" and r["id"].startswith(owner + "/"):
+                if r.get("private"):
+                    expect(r["id"] not in models, f"list_models without a token lists private {r['id']}")
+                else:
+                    expect(r["id"] in models, f"list_models(author={owner}) lacks {r['id']}: {models}")
+        expect(all(m.startswith(owner + "/") for m in models), f"list_models(author) lists other owners: {models}")
+        found = [m.id for m in API.list_models(search="tiny-mod")]
+        expect("interop/tiny-model" in found and "tinylegacy" not in found, f"list_models(search=tiny-mod): {found}")
+        datasets = [d.id for d in API.list_datasets(author=owner)]
+        for r in public_repos():
+            if r["type"] == "dataset":
+                expect(r["id"] in datasets, f"list_datasets(author={owner}) lacks {r['id']}: {datasets}")
+        if TOKENS.get("read"):
+            mine = [m.id for m in HfApi(endpoint=ENDPOINT, token=TOKENS["read"]).list_models(author=owner)]
+            for r in MANIFEST["repos"]:
+                if r.get("private"):
+                    expect(r["id"] in mine, f"list_models with the owner's token lacks private {r['id']}")
+        limited = list(API.list_models(limit=1))
+        expect_eq(len(limited), 1, "list_models(limit=1)")
+
+    check("list_models / list_datasets (author, search, limit, private visibility)", listings)
+
+    for mv in MANIFEST.get("renames") or []:
+
+        def renamed(mv=mv):
+            got = info_of({"type": mv["type"], "id": mv["from"]})
+            expect_eq(got.id, mv["to"], "id after the redirect")
+            if mv["revision"].get("commit"):
+                expect_eq(got.sha, mv["revision"]["commit"], "sha")
+            for p, fi in mv["revision"]["files"].items():
+                path = hf_hub_download(mv["from"], p, repo_type=mv["type"], cache_dir=os.path.join(WORK, "renamed-cache"))
+                expect_eq(sha256_file(path), fi["sha256"], f"sha256 of {p} via the old id")
+            expect_eq(sorted(API.list_repo_files(mv["from"], repo_type=mv["type"])), sorted(mv["revision"]["files"]), "list_repo_files via the old id")
+            expect(any(" -> 307" in r for r in REQUESTS), "no 307 seen")
+
+        check(f"renamed {mv['from']} -> {mv['to']}: the old id still works (307)", renamed)
+
     for repo in MANIFEST["repos"]:
         if repo.get("gated"):
             check_gated(repo, cache)
