@@ -1,6 +1,7 @@
 package reliability
 
 import (
+	"context"
 	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/hex"
@@ -111,34 +112,43 @@ func withToken(tok string) func(*clientConfig) {
 }
 
 // assertCacheClean checks the promise "the cache holds only verified
-// blobs": cache.Verify finds no problem in any cached repo, every file in
-// blobs/ hashes to its name, and the only other files there are resumable
-// temporaries (*.incomplete, with their journals).
+// blobs" (see cacheProblems).
 func assertCacheClean(t testing.TB, cacheDir string) {
 	t.Helper()
+	for _, p := range cacheProblems(cacheDir) {
+		t.Error(p)
+	}
+}
+
+// cacheProblems lists what breaks the promise "the cache holds only
+// verified blobs": a problem found by cache.Verify in any cached repo, a
+// file in blobs/ that does not hash to its name, or any other file there
+// but a resumable temporary (*.incomplete, with its journal).
+func cacheProblems(cacheDir string) []string {
+	var out []string
 	ents, err := os.ReadDir(cacheDir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return
+		return nil
 	}
 	if err != nil {
-		t.Fatal(err)
+		return []string{err.Error()}
 	}
 	ca, err := cache.Open(cacheDir, nil)
 	if err != nil {
-		t.Fatal(err)
+		return []string{err.Error()}
 	}
 	for _, e := range ents {
 		typ, id, err := cache.ParseRepoFolderName(e.Name())
 		if err != nil {
 			continue // CACHEDIR.TAG, .locks
 		}
-		res, err := ca.Verify(t.Context(), typ, id, nil)
+		res, err := ca.Verify(context.Background(), typ, id, nil)
 		if err != nil && !errors.Is(err, cache.ErrNotCached) {
-			t.Errorf("cache.Verify(%s %s): %v", typ, id, err)
+			out = append(out, fmt.Sprintf("cache.Verify(%s %s): %v", typ, id, err))
 			continue
 		}
 		if res != nil && !res.OK() {
-			t.Errorf("cache.Verify(%s %s) found problems: %+v", typ, id, res.Problems)
+			out = append(out, fmt.Sprintf("cache.Verify(%s %s) found problems: %+v", typ, id, res.Problems))
 		}
 		blobs, _ := os.ReadDir(filepath.Join(cacheDir, e.Name(), "blobs"))
 		for _, b := range blobs {
@@ -148,17 +158,18 @@ func assertCacheClean(t testing.TB, cacheDir string) {
 			}
 			data, err := os.ReadFile(filepath.Join(cacheDir, e.Name(), "blobs", name))
 			if err != nil {
-				t.Errorf("blob %s: %v", name, err)
+				out = append(out, fmt.Sprintf("blob %s: %v", name, err))
 				continue
 			}
 			switch {
 			case len(name) == 64 && name == sha256Hex(data):
 			case len(name) == 40 && name == gitSHA1Hex(data):
 			default:
-				t.Errorf("blob %s (%d bytes) does not hash to its name", name, len(data))
+				out = append(out, fmt.Sprintf("blob %s (%d bytes) does not hash to its name", name, len(data)))
 			}
 		}
 	}
+	return out
 }
 
 // blobCount returns the number of published (non-temporary) blobs of repo.
