@@ -461,6 +461,77 @@ for (const r of manifest.repos) {
   else await checkRepo(r);
 }
 
+// ---- the write API (hubtest fixtures carry a write token) -------------------
+async function checkWrites() {
+  const token = manifest.tokens.write;
+  const name = `${manifest.owner}/js-upload-${Math.random().toString(16).slice(2, 10)}`;
+  const repo = { type: "model", name };
+  const w = { ...common, repo, accessToken: token };
+  const small = new TextEncoder().encode("hello from the JS client\n");
+  const big = new Uint8Array(11 << 20).map((_, i) => (i * 2654435761) >>> 24); // > 10 MiB: LFS
+  const st = new Uint8Array(4096).map((_, i) => (i * 40503) >>> 8); // *.safetensors: LFS
+  const state = {};
+  const bytesOf = async (path, revision) => {
+    const blob = await hub.downloadFile({ ...common, repo, path, revision, accessToken: token });
+    expect(blob, `downloadFile(${path}) returned null`);
+    return Buffer.from(await blob.arrayBuffer());
+  };
+
+  await check(`write: createRepo`, async () => {
+    const got = await hub.createRepo({ ...w });
+    expect(got.repoUrl && got.repoUrl.endsWith(name), `repoUrl: ${JSON.stringify(got)}`);
+    expectEqual(await hub.repoExists({ ...common, repo, accessToken: token }), true, "repoExists after createRepo");
+    await expectThrows(() => hub.createRepo({ ...w }), "createRepo of an existing repo", (e) => {
+      expect(e instanceof hub.HubApiError && e.statusCode === 409, `want HubApiError 409, got ${e}`);
+    });
+  });
+  await check(`write: uploadFile (small, regular)`, async () => {
+    const out = await hub.uploadFile({ ...w, file: { path: "hello.txt", content: new Blob([small]) }, commitTitle: "add hello" });
+    expect(out && isSha(out.commit.oid), `commit: ${JSON.stringify(out)}`);
+    state.c1 = out.commit.oid;
+    expect((await bytesOf("hello.txt")).equals(Buffer.from(small)), "hello.txt bytes differ");
+  });
+  await check(`write: uploadFiles (LFS by size and by pattern, nested)`, async () => {
+    const out = await hub.uploadFiles({
+      ...w,
+      files: [
+        { path: "weights/big.dat", content: new Blob([big]) },
+        { path: "model.safetensors", content: new Blob([st]) },
+        { path: "sub/deeper/notes.txt", content: new Blob(["nested\n"]) },
+      ],
+    });
+    expect(out && isSha(out.commit.oid), `commit: ${JSON.stringify(out)}`);
+    const tree = new Map();
+    for await (const e of hub.listFiles({ ...common, repo, recursive: true, accessToken: token })) tree.set(e.path, e);
+    for (const [path, data] of [["weights/big.dat", big], ["model.safetensors", st]]) {
+      const e = tree.get(path);
+      expect(e, `${path} missing from the tree`);
+      expect(e.lfs, `${path} is not stored in LFS`);
+      expectEqual(e.lfs.oid, sha256(data), `lfs.oid of ${path}`);
+      expect((await bytesOf(path)).equals(Buffer.from(data)), `${path} bytes differ`);
+    }
+    expect(tree.has("sub/deeper/notes.txt") && !tree.get("sub/deeper/notes.txt").lfs, "sub/deeper/notes.txt missing or LFS");
+  });
+  await check(`write: deleteFile`, async () => {
+    await hub.deleteFile({ ...w, path: "hello.txt" });
+    expectEqual(await hub.fileExists({ ...common, repo, path: "hello.txt", accessToken: token }), false, "fileExists after deleteFile");
+  });
+  await check(`write: createBranch and a commit to it`, async () => {
+    await hub.createBranch({ ...w, branch: "feature", revision: state.c1 });
+    const got = await hub.modelInfo({ ...common, name, revision: "feature", additionalFields: ["sha"], accessToken: token });
+    expectEqual(got.sha, state.c1, "feature's commit");
+    await hub.uploadFile({ ...w, branch: "feature", file: { path: "feature.txt", content: new Blob(["on feature\n"]) } });
+    expectEqual(await hub.fileExists({ ...common, repo, path: "feature.txt", revision: "feature", accessToken: token }), true, "feature.txt on feature");
+    expectEqual(await hub.fileExists({ ...common, repo, path: "feature.txt", accessToken: token }), false, "feature.txt on main");
+  });
+  await check(`write: refused with a read token`, async () => {
+    await expectThrows(() => hub.uploadFile({ ...common, repo, accessToken: manifest.tokens.read, file: { path: "x.txt", content: new Blob(["x"]) } }), "uploadFile with a read token", (e) => {
+      expect(e instanceof hub.HubApiError && [401, 403].includes(e.statusCode), `want HubApiError 401/403, got ${e}`);
+    });
+  });
+}
+if (manifest.tokens && manifest.tokens.write) await checkWrites();
+
 // ---- one cache shared with our hf -----------------------------------------
 // hf runs with HF_HUB_OFFLINE=1 and an endpoint where nothing listens, and
 // the JS client with a fetch that fails, so any request is an error.
