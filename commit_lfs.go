@@ -166,7 +166,7 @@ func (cm *commitRun) uploadObject(ctx context.Context, op *preparedOp, obj *lfs.
 		}
 	}
 	if err := u.Upload(ctx, obj, ra); err != nil {
-		return fmt.Errorf("%s: %w", op.pathInRepo, err)
+		return fmt.Errorf("%s: %w", op.pathInRepo, lfsErrorKind(err))
 	}
 	return nil
 }
@@ -206,4 +206,28 @@ func (c *Client) lfsUploader(j lfs.Journal) *lfs.Uploader {
 			}
 		},
 	}
+}
+
+// lfsErrorKind gives an LFS transfer's final HTTP failure the package's
+// error category (ErrServer, ErrRateLimited, ...), so callers can test it
+// with errors.Is like every other Hub error.
+func lfsErrorKind(err error) error {
+	var he *lfs.HTTPError
+	if !errors.As(err, &he) {
+		return err
+	}
+	var kind error
+	switch {
+	case he.StatusCode >= 500:
+		kind = ErrServer
+	case he.StatusCode == http.StatusTooManyRequests:
+		kind = ErrRateLimited
+	case he.StatusCode == http.StatusUnauthorized:
+		kind = ErrUnauthorized
+	case he.StatusCode == http.StatusForbidden:
+		kind = ErrForbidden
+	default:
+		return err
+	}
+	return fmt.Errorf("%w: %w", kind, err)
 }
