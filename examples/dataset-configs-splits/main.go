@@ -1,6 +1,11 @@
 // Command dataset-configs-splits lists the configs (subsets) and splits of
 // a dataset, as get_dataset_config_names and get_dataset_split_names of the
 // Python datasets library would, without reading any data.
+//
+// Client.Dataset pins the revision to a commit, lists the repository once
+// and reads its card; the configs and splits of every config then come
+// from that one answer. (Client.DatasetConfigs and Client.DatasetSplits
+// do the same in one call each, when one question is all you have.)
 package main
 
 import (
@@ -19,13 +24,13 @@ func main() {
 	}
 	defer hub.Close()
 
-	layout, err := hub.DatasetLayout(ctx, hub.DatasetID)
+	d, err := hub.Client.Dataset(ctx, hub.DatasetID, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("dataset %s: loader %q, default config %q\n", hub.DatasetID, layout.Loader, layout.Default)
-	for _, name := range layout.ConfigNames() {
-		splits, err := layout.Splits(name)
+	fmt.Printf("dataset %s at %s: loader %q, default config %q\n", d.ID, d.Commit, d.Layout.Loader, d.Layout.Default)
+	for _, name := range d.Configs() {
+		splits, err := d.Splits(name)
 		if err != nil {
 			fmt.Printf("config %s: %v\n", name, err)
 			continue
