@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"syscall"
@@ -117,6 +118,12 @@ func retryable(err error) bool {
 		errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNREFUSED),
 		errors.Is(err, syscall.EPIPE), errors.Is(err, syscall.ECONNABORTED):
 		return true
+	}
+	// *url.Error is itself a net.Error: judge what it wraps instead (a
+	// redirect loop or a refused redirect is not worth another try).
+	var ue *url.Error
+	if errors.As(err, &ue) && ue.Err != nil {
+		return ue.Timeout() || retryable(ue.Err)
 	}
 	var ne net.Error
 	if errors.As(err, &ne) {
