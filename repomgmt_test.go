@@ -244,8 +244,8 @@ func TestUploadMatch(t *testing.T) {
 		{"data.(1)+", "data.(1)+", true},
 	}
 	for _, tt := range tests {
-		if got := uploadMatch(tt.pattern, tt.name); got != tt.want {
-			t.Errorf("uploadMatch(%q, %q) = %v, want %v", tt.pattern, tt.name, got, tt.want)
+		if got := MatchPattern(tt.pattern, tt.name); got != tt.want {
+			t.Errorf("MatchPattern(%q, %q) = %v, want %v", tt.pattern, tt.name, got, tt.want)
 		}
 	}
 }

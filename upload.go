@@ -133,6 +133,7 @@ func listLocalFiles(dir string, allow, ignore []string) ([]string, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("%w: %s is not a folder: use UploadFile for files", ErrValidation, dir)
 	}
+	al, ig := globCompileAll(allow), globCompileAll(ignore)
 	var out []string
 	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -156,7 +157,7 @@ func listLocalFiles(dir string, allow, ignore []string) ([]string, error) {
 		} else if !d.Type().IsRegular() {
 			return nil
 		}
-		if uploadKeep(rel, allow, ignore) {
+		if globKeep(rel, al, ig) {
 			out = append(out, rel)
 		}
 		return nil
@@ -203,7 +204,7 @@ func (c *Client) DeleteFiles(ctx context.Context, id string, patterns []string, 
 		pat = strings.TrimPrefix(pat, "/")
 		n := 0
 		for _, f := range remote {
-			if f == pat || uploadMatch(pat, f) {
+			if f == pat || MatchPattern(pat, f) {
 				n++
 				if !seen[f] {
 					seen[f] = true
