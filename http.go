@@ -138,13 +138,17 @@ func portOf(u *url.URL) string {
 	return ""
 }
 
+// errTooManyRedirects ends a redirect chain (or loop) of more than 10 hops;
+// it is never retried.
+var errTooManyRedirects = errors.New("stopped after 10 redirects (a redirect loop?): the server or a proxy is misconfigured; check HF_ENDPOINT")
+
 // checkRedirect is the redirect policy of every client: it follows
 // relative and absolute redirects as the request's policy allows, and
 // removes Authorization whenever any hop changes scheme, host or port
 // (Go's default keeps it across ports and subdomains).
 func checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) >= 10 {
-		return errors.New("stopped after 10 redirects")
+		return errTooManyRedirects
 	}
 	pol, _ := req.Context().Value(redirectPolicyKey).(redirectPolicy)
 	prev := via[len(via)-1]
