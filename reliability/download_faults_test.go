@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"os"
 	"strings"
@@ -218,8 +220,8 @@ func TestDownloadHostileTransport(t *testing.T) {
 		})
 		c, cacheDir := newClient(t, rh.URL, fast)
 		_, err := c.Download(t.Context(), matrixRepo, "f.bin", nil)
-		if err == nil || !retryableNetErrMessage(err) {
-			t.Fatalf("want a network error naming the problem, got %v", err)
+		if err == nil || !retryableNetErrMessage(err) || !errors.Is(err, io.EOF) {
+			t.Fatalf("want a network error (io.EOF) naming the problem, got %v", err)
 		}
 		t.Logf("error: %v", err)
 		if blobCount(t, cacheDir, matrixRepo) != 0 {
@@ -241,8 +243,9 @@ func TestDownloadHostileTransport(t *testing.T) {
 		})
 		c, cacheDir := newClient(t, rh.URL, fast)
 		_, err := c.Download(t.Context(), matrixRepo, "f.bin", nil)
-		if err == nil || !strings.Contains(err.Error(), "stalled") {
-			t.Fatalf("want a stall error, got %v", err)
+		var ne net.Error
+		if err == nil || !strings.Contains(err.Error(), "stalled") || !errors.As(err, &ne) || !ne.Timeout() {
+			t.Fatalf("want a stall error that is a net.Error timeout, got %v", err)
 		}
 		t.Logf("error: %v", err)
 		if blobCount(t, cacheDir, matrixRepo) != 0 {

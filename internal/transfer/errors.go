@@ -69,8 +69,13 @@ func (e *HTTPError) Error() string {
 type stallError struct{ d time.Duration }
 
 func (e *stallError) Error() string {
-	return fmt.Sprintf("no data received for %s (connection stalled)", e.d)
+	return fmt.Sprintf("no data received for %s (connection stalled; raise HF_HUB_DOWNLOAD_TIMEOUT on slow networks)", e.d)
 }
+
+// Timeout and Temporary make a stall a net.Error timeout, so callers can
+// tell it apart with errors.As like any other network timeout.
+func (e *stallError) Timeout() bool   { return true }
+func (e *stallError) Temporary() bool { return true }
 
 // errRangeIgnored says a server answered a parallel Range request with 200.
 var errRangeIgnored = errors.New("server ignored the Range header")
