@@ -1,4 +1,5 @@
-// Package datasets implements `hf datasets ls|info|configs|splits|files|parquet`.
+// Package datasets implements `hf datasets
+// ls|info|configs|splits|files|parquet|rows|search`.
 package datasets
 
 import (
@@ -20,5 +21,6 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 		repolist.NewInfoCmd(f, hfhub.RepoDataset, nil),
 	)
 	cmd.AddCommand(DiscoveryCmds(f)...)
+	cmd.AddCommand(ViewerCmds(f)...)
 	return cmd
 }
