@@ -21,11 +21,10 @@ import (
 // dlCase is one row of the download fault matrix against hubtest.
 type dlCase struct {
 	name   string
-	file   string                   // "model.bin" (LFS) or "config.json" (regular)
-	faults func(*hubtest.Server)    // queued before the download
-	adjust func(*clientConfig)      // client tweaks (retries, timeouts)
-	want   []error                  // nil: success; else every error must match
-	check  func(*testing.T, string) // extra check on the returned path
+	file   string                // "model.bin" (LFS) or "config.json" (regular)
+	faults func(*hubtest.Server) // queued before the download
+	adjust func(*clientConfig)   // client tweaks (retries, timeouts)
+	want   []error               // nil: success; else every error must match
 }
 
 // lfsContent is the fault match for the LFS file's content requests (the
