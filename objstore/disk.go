@@ -287,3 +287,34 @@ func (c ctxReader) Read(p []byte) (int, error) {
 	}
 	return c.r.Read(p)
 }
+
+// CleanTemp removes files of [Disk.TempFile] and of interrupted writes
+// last modified more than olderThan ago (left by a crash), and returns how
+// many it removed. Younger ones may belong to a writer still running.
+func (d *Disk) CleanTemp(olderThan time.Duration) (int, error) {
+	cut := time.Now().Add(-olderThan)
+	n := 0
+	err := filepath.WalkDir(d.dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if e.IsDir() || !e.Type().IsRegular() {
+			return nil
+		}
+		rel, _ := filepath.Rel(d.dir, p)
+		if !strings.Contains(filepath.ToSlash(rel), tempPrefix) {
+			return nil
+		}
+		if fi, err := e.Info(); err == nil && fi.ModTime().Before(cut) && os.Remove(p) == nil {
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		return n, fmt.Errorf("objstore: clean temporary files: %w", err)
+	}
+	return n, nil
+}

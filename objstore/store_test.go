@@ -202,3 +202,31 @@ func TestOpenLocations(t *testing.T) {
 		t.Fatalf("unreachable S3: %v", err)
 	}
 }
+
+func TestDiskCleanTemp(t *testing.T) {
+	d, err := NewDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, _ := d.TempFile()
+	old.Close()
+	young, _ := d.TempFile()
+	young.Close()
+	PutBytes(context.Background(), d, "blobs/keep", []byte("k"))
+	past := time.Now().Add(-48 * time.Hour)
+	os.Chtimes(old.Name(), past, past)
+	os.Chtimes(filepath.Join(d.Dir(), "blobs", "keep"), past, past)
+	n, err := d.CleanTemp(24 * time.Hour)
+	if err != nil || n != 1 {
+		t.Fatalf("CleanTemp = %d, %v; want 1", n, err)
+	}
+	if _, err := os.Stat(old.Name()); !errors.Is(err, os.ErrNotExist) {
+		t.Fatal("old temp file kept")
+	}
+	if _, err := os.Stat(young.Name()); err != nil {
+		t.Fatal("young temp file removed")
+	}
+	if _, err := d.Stat(context.Background(), "blobs/keep"); err != nil {
+		t.Fatal("an old object was removed")
+	}
+}

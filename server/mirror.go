@@ -172,6 +172,13 @@ func NewMirror(ctx context.Context, o MirrorOptions) (*Mirror, error) {
 	m.direct = &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error {
 		return http.ErrUseLastResponse
 	}}
+	if d, ok := o.Store.(*objstore.Disk); ok {
+		// Spool files of transfers cut by a crash; a day is far longer
+		// than any transfer still running from another instance.
+		if n, err := d.CleanTemp(24 * time.Hour); err == nil && n > 0 {
+			m.log.Info("removed leftover spool files", "count", n)
+		}
+	}
 	m.ctx, m.cancel = context.WithCancel(context.Background())
 	m.lru = newLRU(o.MaxBytes, o.Store, m.metrics, m.log)
 	if err := m.lru.load(ctx); err != nil {
