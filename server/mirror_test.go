@@ -255,13 +255,13 @@ func TestMirrorOffline(t *testing.T) {
 	rig.up.Close()
 	// Upstream gone, not yet offline: the last answers are served.
 	status, h, body := rig.get(t, "GET", "/org/model/resolve/main/config.json")
-	if status != 200 || !bytes.Equal(body, rig.config) {
-		t.Fatalf("upstream down: %d %s", status, body)
+	if status != 200 || !bytes.Equal(body, rig.config) || h.Get("X-Mirror-Cache") != "hit" {
+		t.Fatalf("upstream down: %d %s cache=%q", status, body, h.Get("X-Mirror-Cache"))
 	}
 	rig.mirror.SetOffline(true)
 	status, h, body = rig.get(t, "GET", "/org/model/resolve/main/model.safetensors")
-	if status != 200 || !bytes.Equal(body, rig.weights) {
-		t.Fatalf("offline: %d, %d bytes", status, len(body))
+	if status != 200 || !bytes.Equal(body, rig.weights) || h.Get("X-Mirror-Cache") != "hit" {
+		t.Fatalf("offline: %d, %d bytes, cache=%q", status, len(body), h.Get("X-Mirror-Cache"))
 	}
 	status, h, _ = rig.get(t, "HEAD", "/org/model/resolve/main/model.safetensors")
 	if status != 200 || h.Get("X-Linked-Size") != fmt.Sprint(len(rig.weights)) {
