@@ -10,8 +10,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hfhub-go/hfhub/cache"
 )
 
 // Client talks to one Hub endpoint the way the official Python client does.
@@ -100,6 +103,36 @@ func WithHFHome(dir string) Option {
 // WithCacheDir sets the hub file cache (HF_HUB_CACHE).
 func WithCacheDir(dir string) Option {
 	return func(o *clientOptions) error { o.set("HF_HUB_CACHE", dir); return nil }
+}
+
+// WithCacheGroupWritable makes the cache shareable by a group (true: folders
+// 2775, files 0664, whatever the umask) or follow the umask (false), over
+// HF_HUB_CACHE_PERMISSIONS (group or user).
+func WithCacheGroupWritable(groupWritable bool) Option {
+	return func(o *clientOptions) error {
+		v := "user"
+		if groupWritable {
+			v = "group"
+		}
+		o.set(cache.EnvPermissions, v)
+		return nil
+	}
+}
+
+// WithCacheBudget sets a size budget for the cache, in bytes, over
+// HF_HUB_CACHE_MAX_SIZE: after every [Client.Download] or [Client.Snapshot]
+// that adds files to the cache, the least recently used revisions are
+// evicted until the cache fits ([cache.Cache.Evict]). The revision just
+// downloaded is never evicted, nor files another process has locked; an
+// eviction problem is logged, never returned. 0 means no budget.
+func WithCacheBudget(maxBytes int64) Option {
+	return func(o *clientOptions) error {
+		if maxBytes < 0 {
+			return fmt.Errorf("%w: negative cache budget %d: use 0 for none", ErrValidation, maxBytes)
+		}
+		o.set(cache.EnvMaxSize, strconv.FormatInt(maxBytes, 10))
+		return nil
+	}
 }
 
 // WithTokenPath sets the token file (HF_TOKEN_PATH); stored_tokens sits
@@ -213,6 +246,9 @@ func New(opts ...Option) (*Client, error) {
 			return nil, fmt.Errorf("hfhub.New: %w", err)
 		}
 	}
+	if cfg.CacheMaxSize < 0 {
+		return nil, fmt.Errorf("hfhub.New: %w: negative CacheMaxSize %d: use 0 for no budget", ErrValidation, cfg.CacheMaxSize)
+	}
 	if o.anonymous {
 		cfg.Anonymous = true
 		cfg.sources["Anonymous"] = "option"
@@ -296,13 +332,20 @@ func fillConfig(cfg Config, overrides map[string]string) Config {
 	if v := overrides["HF_HUB_OFFLINE"]; v != "" {
 		cfg.Offline, src["Offline"] = isTrue(v), "option"
 	}
+	if v := overrides[cache.EnvPermissions]; v != "" {
+		cfg.CacheGroupWritable, src["CacheGroupWritable"] = v == "group", "option"
+	}
+	if v := overrides[cache.EnvMaxSize]; v != "" {
+		cfg.CacheMaxSize, _ = strconv.ParseInt(v, 10, 64) // written by WithCacheBudget
+		src["CacheMaxSize"] = "option"
+	}
 	if cfg.EtagTimeout <= 0 {
 		cfg.EtagTimeout = DefaultEtagTimeout
 	}
 	if cfg.DownloadTimeout <= 0 {
 		cfg.DownloadTimeout = DefaultDownloadTimeout
 	}
-	for _, f := range []string{"Offline", "DisableImplicitToken", "EtagTimeout", "DownloadTimeout", "DisableProgressBars", "DisableSymlinks", "DisableTelemetry", "DisableXet", "UserAgentOrigin", "Debug", "HTTPSProxy", "HTTPProxy", "NoProxy", "Anonymous"} {
+	for _, f := range []string{"Offline", "DisableImplicitToken", "EtagTimeout", "DownloadTimeout", "DisableProgressBars", "DisableSymlinks", "DisableTelemetry", "DisableXet", "UserAgentOrigin", "Debug", "HTTPSProxy", "HTTPProxy", "NoProxy", "Anonymous", "CacheGroupWritable", "CacheMaxSize"} {
 		if _, ok := src[f]; !ok {
 			src[f] = "WithConfig"
 		}

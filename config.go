@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hfhub-go/hfhub/cache"
 )
 
 // Config is the resolved configuration of a [Client]: each value comes from
@@ -25,6 +27,17 @@ type Config struct {
 	XetCacheDir      string // HF_XET_CACHE
 	TokenPath        string // the active token file (HF_TOKEN_PATH)
 	StoredTokensPath string // named tokens, INI (HF_STORED_TOKENS_PATH)
+	// CacheGroupWritable creates cache folders 2775 and files 0664 whatever
+	// the umask, so the members of a group can share one cache
+	// (HF_HUB_CACHE_PERMISSIONS=group; "user", the default, follows the
+	// umask). See [cache.Options.GroupWritable].
+	CacheGroupWritable bool
+	// CacheMaxSize is a size budget for the cache in bytes; 0 means none.
+	// When set, every download that adds to the cache is followed by an
+	// eviction of the least recently used revisions until the cache fits
+	// (HF_HUB_CACHE_MAX_SIZE, e.g. "50G"; see [cache.ParseSize] and
+	// [WithCacheBudget]).
+	CacheMaxSize int64
 	// Token is the token from an option or the environment (HF_TOKEN,
 	// HUGGING_FACE_HUB_TOKEN). When empty, requests use the token file at
 	// TokenPath, read when needed.
@@ -76,6 +89,14 @@ func (c Config) Settings() []Setting {
 	if c.DisableProgressBars != nil {
 		pb = b(*c.DisableProgressBars)
 	}
+	perms := "user"
+	if c.CacheGroupWritable {
+		perms = "group"
+	}
+	budget := "0 (no budget)"
+	if c.CacheMaxSize > 0 {
+		budget = fmt.Sprintf("%d (%s)", c.CacheMaxSize, cache.FormatSize(c.CacheMaxSize))
+	}
 	tok := ""
 	if c.Token != "" {
 		tok = MaskToken(c.Token)
@@ -84,6 +105,8 @@ func (c Config) Settings() []Setting {
 		{"HF_ENDPOINT", c.Endpoint, src("Endpoint")},
 		{"HF_HOME", c.HFHome, src("HFHome")},
 		{"HF_HUB_CACHE", c.CacheDir, src("CacheDir")},
+		{cache.EnvPermissions, perms, src("CacheGroupWritable")},
+		{cache.EnvMaxSize, budget, src("CacheMaxSize")},
 		{"HF_ASSETS_CACHE", c.AssetsCacheDir, src("AssetsCacheDir")},
 		{"HF_XET_CACHE", c.XetCacheDir, src("XetCacheDir")},
 		{"HF_TOKEN_PATH", c.TokenPath, src("TokenPath")},
@@ -281,6 +304,10 @@ func resolveConfig(get func(name string) (value, source string)) (Config, error)
 		return c, err
 	}
 
+	if err := c.resolveCacheSettings(get); err != nil {
+		return c, err
+	}
+
 	str := func(field string, dst *string, names ...string) {
 		set(field, "default")
 		if v, s := first(names...); v != "" {
@@ -299,4 +326,35 @@ func cleanToken(t string) string {
 	t = strings.ReplaceAll(t, "\r", "")
 	t = strings.ReplaceAll(t, "\n", "")
 	return strings.TrimSpace(t)
+}
+
+// resolveCacheSettings reads HF_HUB_CACHE_PERMISSIONS (user|group) and
+// HF_HUB_CACHE_MAX_SIZE (a size such as "50G", or a byte count).
+func (c *Config) resolveCacheSettings(get func(name string) (value, source string)) error {
+	c.sources["CacheGroupWritable"] = "default"
+	if v, s := get(cache.EnvPermissions); v != "" {
+		g, err := cache.ParsePermissions(v)
+		if err != nil {
+			return fmt.Errorf("%w: %s=%q: set it to user (the default) or group", ErrValidation, cache.EnvPermissions, v)
+		}
+		c.CacheGroupWritable, c.sources["CacheGroupWritable"] = g, s
+	}
+	c.sources["CacheMaxSize"] = "default"
+	if v, s := get(cache.EnvMaxSize); v != "" {
+		n, err := parseCacheSize(v)
+		if err != nil {
+			return fmt.Errorf("%w: %s=%q: want a size such as 50G, 800M or 10GiB (0 for no budget)", ErrValidation, cache.EnvMaxSize, v)
+		}
+		c.CacheMaxSize, c.sources["CacheMaxSize"] = n, s
+	}
+	return nil
+}
+
+// parseCacheSize parses a byte count exactly, else a size with a unit
+// ([cache.ParseSize]).
+func parseCacheSize(v string) (int64, error) {
+	if n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil && n >= 0 {
+		return n, nil
+	}
+	return cache.ParseSize(v)
 }

@@ -207,7 +207,7 @@ func (c *Client) openCache(dir string) (*cache.Cache, error) {
 	if real, err := filepath.EvalSymlinks(dir); err == nil {
 		dir = real
 	}
-	ca, err := cache.Open(dir, &cache.Options{DisableSymlinks: c.cfg.DisableSymlinks})
+	ca, err := cache.Open(dir, &cache.Options{DisableSymlinks: c.cfg.DisableSymlinks, GroupWritable: c.cfg.CacheGroupWritable})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrValidation, err)
 	}

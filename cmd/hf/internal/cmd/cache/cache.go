@@ -49,39 +49,31 @@ type Common struct {
 	IO      *cmdutil.IOStreams
 	Printer func() *cmdutil.Printer
 	Client  func() (*hfhub.Client, error)
-	Getenv  func(string) string
 	// CacheDir is --cache-dir; empty means the client's (HF_HUB_CACHE).
 	CacheDir string
 }
 
 func newCommon(f *cmdutil.Factory) Common {
-	return Common{IO: f.IO, Printer: f.Printer, Client: f.Client, Getenv: f.Getenv}
+	return Common{IO: f.IO, Printer: f.Printer, Client: f.Client}
 }
 
 func addCacheDirFlag(cmd *cobra.Command, c *Common) {
 	cmd.Flags().StringVar(&c.CacheDir, "cache-dir", "", "cache `folder` to use instead of HF_HUB_CACHE")
 }
 
-// Open returns the cache the command works on.
+// Open returns the cache the command works on, with the client's cache
+// settings (HF_HUB_CACHE_PERMISSIONS, HF_HUB_DISABLE_SYMLINKS; see `hf env`).
 func (c *Common) Open() (*hfcache.Cache, error) {
+	cl, err := c.Client()
+	if err != nil {
+		return nil, err
+	}
+	cfg := cl.Config()
 	dir := c.CacheDir
-	var opts hfcache.Options
 	if dir == "" {
-		cl, err := c.Client()
-		if err != nil {
-			return nil, err
-		}
-		dir = cl.Config().CacheDir
-		opts.DisableSymlinks = cl.Config().DisableSymlinks
+		dir = cfg.CacheDir
 	}
-	if c.Getenv != nil {
-		g, err := hfcache.ParsePermissions(c.Getenv(hfcache.EnvPermissions))
-		if err != nil {
-			return nil, cmdutil.NewError(cmdutil.ExitUsage, "unset it or set it to user or group", err)
-		}
-		opts.GroupWritable = g
-	}
-	ca, err := hfcache.Open(dir, &opts)
+	ca, err := hfcache.Open(dir, &hfcache.Options{DisableSymlinks: cfg.DisableSymlinks, GroupWritable: cfg.CacheGroupWritable})
 	if err != nil {
 		return nil, cmdutil.NewError(cmdutil.ExitUsage, "check HF_HUB_CACHE or --cache-dir", err)
 	}
