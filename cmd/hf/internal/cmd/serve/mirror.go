@@ -2,6 +2,7 @@ package serve
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -59,11 +60,12 @@ func AddMirrorFlags(fl *pflag.FlagSet, mf *MirrorFlags) {
 // Enabled reports whether --mirror or --cache-dir was given.
 func (mf *MirrorFlags) Enabled() bool { return mf.Mirror != "" || mf.CacheDir != "" }
 
-// MirrorStarted is what `hf serve --mirror|--cache-dir --format json`
-// prints once it listens.
-type MirrorStarted struct {
+// Started is what `hf serve --format json` prints once it listens.
+type Started struct {
 	URL      string `json:"url"`
-	Mode     string `json:"mode"` // "mirror" or "cache"
+	Mode     string `json:"mode"` // "store", "mirror" or "cache"
+	Dir      string `json:"dir,omitempty"`
+	Repos    int    `json:"repos,omitempty"`
 	Upstream string `json:"upstream,omitempty"`
 	Store    string `json:"store,omitempty"`
 	CacheDir string `json:"cache_dir,omitempty"`
@@ -76,11 +78,20 @@ func RunMirror(ctx context.Context, opts *Options, mf *MirrorFlags) error {
 	if mf.Mirror != "" && mf.CacheDir != "" {
 		return cmdutil.FlagErrorf("--mirror and --cache-dir exclude each other: run one server per mode")
 	}
-	if (mf.TLSCert == "") != (mf.TLSKey == "") {
-		return cmdutil.FlagErrorf("--tls-cert and --tls-key go together")
-	}
 	if len(opts.Imports) > 0 {
 		return cmdutil.FlagErrorf("--import works with a store (--dir), not with --mirror or --cache-dir")
+	}
+	return serveWith(ctx, opts, mf, func(logger *slog.Logger, tokens server.Tokens, metrics *server.Metrics, started *Started) (*built, error) {
+		return buildHandler(ctx, opts, mf, tokens, logger, metrics, started)
+	})
+}
+
+// serveWith serves the handler that build makes until ctx ends, in any
+// mode, with /metrics, /healthz, access logs on stderr, optional TLS and a
+// graceful shutdown.
+func serveWith(ctx context.Context, opts *Options, mf *MirrorFlags, build func(*slog.Logger, server.Tokens, *server.Metrics, *Started) (*built, error)) error {
+	if (mf.TLSCert == "") != (mf.TLSKey == "") {
+		return cmdutil.FlagErrorf("--tls-cert and --tls-key go together")
 	}
 	p := opts.Printer()
 	var logger *slog.Logger
@@ -103,8 +114,8 @@ func RunMirror(ctx context.Context, opts *Options, mf *MirrorFlags) error {
 	}
 	metrics := server.NewMetrics()
 	ops := server.OpsOptions{Logger: logger, Metrics: metrics}
-	started := MirrorStarted{}
-	hd, err := buildHandler(ctx, opts, mf, tokens, logger, metrics, &started)
+	started := Started{}
+	hd, err := build(logger, tokens, metrics, &started)
 	if err != nil {
 		return err
 	}
@@ -145,7 +156,7 @@ type built struct {
 	close   func()
 }
 
-func buildHandler(ctx context.Context, opts *Options, mf *MirrorFlags, tokens server.Tokens, logger *slog.Logger, metrics *server.Metrics, started *MirrorStarted) (*built, error) {
+func buildHandler(ctx context.Context, opts *Options, mf *MirrorFlags, tokens server.Tokens, logger *slog.Logger, metrics *server.Metrics, started *Started) (*built, error) {
 	if mf.CacheDir != "" {
 		src, err := server.NewCacheSource(ctx, mf.CacheDir, mf.Rescan)
 		if err != nil {
@@ -208,9 +219,12 @@ func buildHandler(ctx context.Context, opts *Options, mf *MirrorFlags, tokens se
 	return &built{handler: m, health: m.Health, close: func() { m.Close() }}, nil
 }
 
-func describe(s MirrorStarted) string {
-	if s.Mode == "cache" {
+func describe(s Started) string {
+	switch s.Mode {
+	case "cache":
 		return "the cache " + s.CacheDir + " read-only"
+	case "store":
+		return fmt.Sprintf("%d repos from %s", s.Repos, s.Dir)
 	}
 	d := "a mirror of " + s.Upstream + " (store " + s.Store + ")"
 	if s.Offline {

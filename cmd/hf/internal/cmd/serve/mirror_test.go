@@ -45,7 +45,7 @@ func startMirror(t *testing.T, mf *MirrorFlags, dir string) (string, *lockedWrit
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- RunMirror(ctx, opts, mf); outW.Close() }()
-	var started MirrorStarted
+	var started Started
 	if err := json.NewDecoder(bufio.NewReader(outR)).Decode(&started); err != nil {
 		cancel()
 		t.Fatalf("no start line: %v (%v)", err, <-done)

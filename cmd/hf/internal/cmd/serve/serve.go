@@ -4,13 +4,10 @@ package serve
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
+	"os"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -28,13 +25,10 @@ type Options struct {
 	Addr    string
 	Tokens  string
 	Imports []string // REF=FOLDER
-}
 
-// Started is what `hf serve --format json` prints once it listens.
-type Started struct {
-	URL   string `json:"url"`
-	Dir   string `json:"dir"`
-	Repos int    `json:"repos"`
+	// Mirror holds the mirror and cache-server flags and the operational
+	// flags (TLS, log format, shutdown timeout) every mode uses.
+	Mirror MirrorFlags
 }
 
 // NewCmd returns `hf serve`. A non-nil runF runs instead of the command's
@@ -57,13 +51,20 @@ nothing, so restarting with the same flags is harmless.
 --tokens names a file with one "TOKEN USERNAME read|write|admin" per line.
 Without it the server is anonymous: public repos only, read-only.
 
+--cache-dir serves an existing Hugging Face cache read-only instead of a
+store, and --mirror runs a pull-through caching mirror of another Hub (blobs
+kept in --store, a folder or an S3 bucket; see docs/mirror.md). Every mode
+answers /healthz and /metrics (Prometheus text), logs one JSON line per request
+on stderr (--log-format), serves HTTPS with --tls-cert/--tls-key and lets
+requests in flight finish on shutdown (--shutdown-timeout).
+
 The URL is printed on stdout; requests are logged on stderr (not with
 --quiet). SIGINT or SIGTERM stops the server gracefully.`,
 		Example: "  $ hf serve --dir ./hub-store --import acme/tiny=./tiny-model\n  $ HF_ENDPOINT=http://127.0.0.1:8080 hf models ls",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if opts.Dir == "" {
-				return cmdutil.FlagErrorf("--dir is required: the folder holding the store (created if missing)")
+			if opts.Dir == "" && !opts.Mirror.Enabled() {
+				return cmdutil.FlagErrorf("--dir is required: the folder holding the store (created if missing); or serve a cache with --cache-dir, or mirror a Hub with --mirror")
 			}
 			for _, imp := range opts.Imports {
 				if ref, folder, ok := strings.Cut(imp, "="); !ok || ref == "" || folder == "" {
@@ -73,6 +74,9 @@ The URL is printed on stdout; requests are logged on stderr (not with
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
+			if opts.Mirror.Enabled() {
+				return RunMirror(cmd.Context(), opts, &opts.Mirror)
+			}
 			return run(cmd.Context(), opts)
 		},
 	}
@@ -81,6 +85,7 @@ The URL is printed on stdout; requests are logged on stderr (not with
 	fl.StringVar(&opts.Addr, "addr", "127.0.0.1:8080", "`host:port` to listen on (port 0 picks a free one)")
 	fl.StringVar(&opts.Tokens, "tokens", "", "`file` of accepted tokens: TOKEN USERNAME read|write|admin per line")
 	fl.StringArrayVar(&opts.Imports, "import", nil, "import `REF=FOLDER` as the head of a repo's main branch (repeatable)")
+	AddMirrorFlags(fl, &opts.Mirror)
 	return cmd
 }
 
@@ -106,53 +111,25 @@ func run(ctx context.Context, opts *Options) error {
 			p.Infof("%s %s already holds %s (commit %s).", t, id, folder, short(commit))
 		}
 	}
-	var sopts []server.Option
-	if opts.Tokens != "" {
-		toks, err := server.LoadTokens(opts.Tokens)
-		if err != nil {
-			return cmdutil.NewError(cmdutil.ExitUsage, "check the --tokens file", err)
-		}
-		sopts = append(sopts, server.WithTokens(toks))
-	}
-	if !p.Quiet {
-		sopts = append(sopts, server.WithLogger(slog.New(slog.NewTextHandler(opts.IO.ErrOut, nil))))
-	}
-	ln, err := net.Listen("tcp", opts.Addr)
-	if err != nil {
-		return cmdutil.NewError(cmdutil.ExitNetwork, "choose another --addr", err)
-	}
-	srv := &http.Server{Handler: server.New(st, sopts...), ReadHeaderTimeout: 30 * time.Second}
-	url := "http://" + ln.Addr().String()
 	repos := 0
 	for _, t := range []store.RepoType{store.Model, store.Dataset, store.Space} {
 		repos += len(st.ListRepos(t))
 	}
-	if p.IsJSON() {
-		if err := p.JSON(Started{URL: url, Dir: opts.Dir, Repos: repos}); err != nil {
-			return err
+	return serveWith(ctx, opts, &opts.Mirror, func(logger *slog.Logger, tokens server.Tokens, _ *server.Metrics, started *Started) (*built, error) {
+		var sopts []server.Option
+		if len(tokens) > 0 {
+			sopts = append(sopts, server.WithTokens(tokens))
 		}
-	} else {
-		p.Line("%s", url)
-	}
-	p.Infof("Serving %d repos from %s on %s (Ctrl-C to stop). Use it with HF_ENDPOINT=%s", repos, opts.Dir, url, url)
-
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	p.Infof("Shutting down.")
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shut down: %w", err)
-	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("serve: %w", err)
-	}
-	return nil // stopping on a signal is how a server ends: success
+		started.Mode, started.Dir, started.Repos = "store", opts.Dir, repos
+		return &built{
+			handler: server.New(st, sopts...),
+			health: func(context.Context) error {
+				_, err := os.Stat(opts.Dir)
+				return err
+			},
+			close: func() {},
+		}, nil
+	})
 }
 
 func short(commit string) string {
