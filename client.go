@@ -35,6 +35,7 @@ type Client struct {
 	sleep func(ctx context.Context, d time.Duration) error
 
 	warned warnOnce
+	budget budgetState // cache_budget.go
 }
 
 // Option configures a [Client] in [New]. Options override the environment.

@@ -90,6 +90,8 @@ func (c *Client) Download(ctx context.Context, id, filename string, opts *Downlo
 		return "", err
 	}
 	var path string
+	w := c.watchBudget(ctx, r) // cache_budget.go: evicts past WithCacheBudget once done
+	defer w.finish(ctx, &path)
 	if r.o.LocalDir != "" {
 		path, _, err = c.downloadLocalDir(ctx, r, false)
 	} else {

@@ -56,7 +56,9 @@ type SnapshotOptions struct {
 // revision is returned; errors as for [Client.Download], plus
 // [ErrIncompleteSnapshot].
 func (c *Client) Snapshot(ctx context.Context, id string, opts *SnapshotOptions) (string, error) {
+	opts, w := c.watchSnapshotBudget(ctx, id, opts) // cache_budget.go: evicts past WithCacheBudget once done
 	path, _, err := c.snapshot(ctx, id, opts, false)
+	w.finish(ctx, &path)
 	return path, err
 }
 

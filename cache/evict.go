@@ -21,6 +21,10 @@ const EnvMaxSize = "HF_HUB_CACHE_MAX_SIZE"
 type EvictOptions struct {
 	// DryRun reports what would be evicted without removing anything.
 	DryRun bool
+	// Keep, if set, protects revisions: one for which it returns true is
+	// never evicted, and its repo folder stays (the hfhub client protects
+	// the revision it just downloaded and those it is downloading).
+	Keep func(repoType, repoID, commit string) bool
 }
 
 // EvictedRevision is one revision [Cache.Evict] removed (or would remove).
@@ -100,6 +104,9 @@ func (c *Cache) Evict(ctx context.Context, maxBytes int64, opts *EvictOptions) (
 			return res, err
 		}
 		repo := rev.repo
+		if opts != nil && opts.Keep != nil && opts.Keep(repo.Type, repo.ID, rev.Commit) {
+			continue
+		}
 		var freed int64
 		var blobs []string
 		for _, f := range distinctBlobs(rev) {
