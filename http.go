@@ -204,6 +204,7 @@ func (c *Client) do(req *http.Request, opts *reqOpts) (*http.Response, error) {
 		maxAttempts += c.maxRetries
 	}
 	wait := c.baseWait
+	connectFails := 0
 	for attempt := 1; ; attempt++ {
 		r := req.Clone(ctx)
 		if attempt > 1 && req.GetBody != nil {
@@ -220,7 +221,20 @@ func (c *Client) do(req *http.Request, opts *reqOpts) (*http.Response, error) {
 				return nil, fmt.Errorf("%s %s: %w", req.Method, sanitizeURL(req.URL.String()), context.Cause(req.Context()))
 			}
 			if last || !retryableNetErr(err) {
-				return nil, err
+				return nil, transportError(req, err)
+			}
+			if connectFailed(err) {
+				// Nothing listens there (or the name does not resolve): one
+				// quick retry, not the back-off meant for a busy server.
+				if connectFails >= maxConnectRetries {
+					return nil, transportError(req, err)
+				}
+				connectFails++
+				c.logger.Debug("hfhub: retrying after a failed connection", "method", req.Method, "url", sanitizeURL(req.URL.String()), "attempt", attempt, "err", err)
+				if err := c.sleep(req.Context(), min(connectRetryWait, wait)); err != nil {
+					return nil, err
+				}
+				continue
 			}
 			c.logger.Debug("hfhub: retrying after network error", "method", req.Method, "url", sanitizeURL(req.URL.String()), "attempt", attempt, "err", err)
 			if err := c.sleep(req.Context(), wait); err != nil {

@@ -50,3 +50,36 @@ func retryableNetErr(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne)
 }
+
+// maxConnectRetries is how many times a request whose connection could not
+// be opened at all (refused, unreachable host or network, unknown host) is
+// sent again: once, soon, to ride over a server restart. Python sends
+// metadata calls once; the long back-off is kept for what a wait can cure
+// (5xx, 429, timeouts, connections dropped mid-answer).
+const maxConnectRetries = 1
+
+// connectRetryWait is the wait before that one retry.
+const connectRetryWait = 200 * time.Millisecond
+
+// connectFailed reports whether err means no connection could be opened:
+// the port refused it, the host or network is unreachable, or the host name
+// does not resolve. A dial that timed out is not one of them (it is retried
+// with back-off like other timeouts).
+func connectFailed(err error) bool {
+	if err == nil {
+		return false
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return !dnsErr.IsTimeout
+	}
+	if errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EHOSTUNREACH) ||
+		errors.Is(err, syscall.ENETUNREACH) {
+		return true
+	}
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" && !op.Timeout() {
+		return true
+	}
+	return false
+}
