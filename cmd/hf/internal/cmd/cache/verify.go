@@ -17,6 +17,8 @@ type VerifyOptions struct {
 	RepoID   string
 	RepoType string
 	Revision string
+	// Repair re-downloads the bad files (needs the Hub).
+	Repair bool
 }
 
 // NewVerifyCmd returns `hf cache verify`.
@@ -29,8 +31,10 @@ func NewVerifyCmd(f *cmdutil.Factory, runF func(context.Context, *VerifyOptions)
 cached repo and compare them with their names (files cached without symlinks
 are checked against the tree cache when there is one). Reports checksum
 mismatches, missing blobs and dangling symlinks and exits with status 1 if
-there is any. Fix a bad file with ` + "`hf download --force-download`" + `.`,
-		Example: "  $ hf cache verify openai-community/gpt2\n  $ hf cache verify ibm/duorc --repo-type dataset --revision main",
+there is any. With --repair the bad files are downloaded again from the Hub
+at their exact cached commit (into the same cache) and checked again; the exit
+status is then 1 only if a file could not be repaired.`,
+		Example: "  $ hf cache verify openai-community/gpt2\n  $ hf cache verify openai-community/gpt2 --repair\n  $ hf cache verify ibm/duorc --repo-type dataset --revision main",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.RepoID = args[0]
@@ -47,6 +51,7 @@ there is any. Fix a bad file with ` + "`hf download --force-download`" + `.`,
 	}
 	cmd.Flags().StringVar(&opts.RepoType, "repo-type", "model", "repository `type`: model, dataset or space")
 	cmd.Flags().StringVar(&opts.Revision, "revision", "", "check only this `revision` (commit hash or ref); default: every cached revision")
+	cmd.Flags().BoolVar(&opts.Repair, "repair", false, "download bad or missing files again (from the Hub, at their cached commit)")
 	addCacheDirFlag(cmd, &opts.Common)
 	return cmd
 }
@@ -56,7 +61,15 @@ func runVerify(cmd *cobra.Command, opts *VerifyOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := ca.Verify(cmd.Context(), opts.RepoType, opts.RepoID, &hfcache.VerifyOptions{Revision: opts.Revision})
+	vo := &hfcache.VerifyOptions{Revision: opts.Revision}
+	if opts.Repair {
+		cl, err := opts.Client()
+		if err != nil {
+			return err
+		}
+		vo.Repair = cl.Refetcher(ca.Dir)
+	}
+	res, err := ca.Verify(cmd.Context(), opts.RepoType, opts.RepoID, vo)
 	if errors.Is(err, hfcache.ErrNotCached) {
 		return cmdutil.NewError(cmdutil.ExitNotFound, "see `hf cache ls --revisions` for what is cached", err)
 	}
@@ -70,7 +83,15 @@ func runVerify(cmd *cobra.Command, opts *VerifyOptions) error {
 		if pr.Kind == hfcache.ChecksumMismatch {
 			detail = fmt.Sprintf("expected %s, got %s", pr.Expected, pr.Actual)
 		}
-		rows = append(rows, []string{pr.Commit + "/" + pr.Filename, string(pr.Kind), detail})
+		row := []string{pr.Commit + "/" + pr.Filename, string(pr.Kind), detail}
+		if opts.Repair {
+			row = append(row, repairStatus(pr))
+		}
+		rows = append(rows, row)
+	}
+	header := []string{"FILE", "PROBLEM", "DETAIL"}
+	if opts.Repair {
+		header = append(header, "REPAIR")
 	}
 	if p.IsJSON() {
 		if err := p.JSON(res); err != nil {
@@ -78,7 +99,7 @@ func runVerify(cmd *cobra.Command, opts *VerifyOptions) error {
 		}
 	} else {
 		if len(rows) > 0 {
-			if err := p.Table([]string{"FILE", "PROBLEM", "DETAIL"}, rows, res); err != nil {
+			if err := p.Table(header, rows, res); err != nil {
 				return err
 			}
 		}
@@ -88,8 +109,33 @@ func runVerify(cmd *cobra.Command, opts *VerifyOptions) error {
 		p.Infof("Checked %d files (%d blobs, %s) in %d revisions of %s/%s: %d problems.",
 			res.Files, res.Blobs, cmdutil.HumanSize(res.Bytes), len(res.Revisions), opts.RepoType, opts.RepoID, len(res.Problems))
 	}
-	if len(res.Problems) > 0 {
+	if opts.Repair && len(res.Problems) > 0 && !p.IsJSON() {
+		p.Infof("Repaired %d of %d problems.", repaired(res), len(res.Problems))
+	}
+	if !res.OK() { // a problem left unrepaired
+
 		return cmdutil.NewError(cmdutil.ExitError, "", fmt.Errorf("%w", cmdutil.ErrSilent))
 	}
 	return nil
+}
+
+// repairStatus is the REPAIR column: "repaired" or why not.
+func repairStatus(pr hfcache.Problem) string {
+	switch {
+	case pr.Repaired:
+		return "repaired"
+	case pr.RepairError != "":
+		return "failed: " + pr.RepairError
+	}
+	return "not attempted"
+}
+
+func repaired(res *hfcache.VerifyResult) int {
+	n := 0
+	for _, pr := range res.Problems {
+		if pr.Repaired {
+			n++
+		}
+	}
+	return n
 }
