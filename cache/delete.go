@@ -28,8 +28,13 @@ type DeletePlan struct {
 	// under its lock and kept if another process holds the lock.
 	Blobs []string `json:"blobs"`
 	// Incomplete are stale blobs/*.incomplete files (prune only), removed
-	// only if nobody holds the blob's lock.
+	// only if nobody holds the blob's lock. An hfhub partial download and
+	// its journal are removed together.
 	Incomplete []string `json:"incomplete_files"`
+	// Extracted are extracted/{etag} folders of unpacked archives: those of
+	// removed blobs (removed with the blob, under its lock) and, for prune,
+	// those whose blob is gone.
+	Extracted []string `json:"extracted"`
 	// Locks are lock files nobody holds (prune only).
 	Locks []string `json:"locks"`
 	// ExpectedFreedSize is the number of bytes the plan frees.
@@ -44,7 +49,7 @@ type DeletePlan struct {
 
 // Empty reports whether the plan removes nothing.
 func (p *DeletePlan) Empty() bool {
-	return len(p.Repos)+len(p.Snapshots)+len(p.Refs)+len(p.Blobs)+len(p.Incomplete)+len(p.Locks) == 0
+	return len(p.Repos)+len(p.Snapshots)+len(p.Refs)+len(p.Blobs)+len(p.Incomplete)+len(p.Extracted)+len(p.Locks) == 0
 }
 
 // PlanDeleteRevisions plans the deletion of revisions by commit hash, with
@@ -72,6 +77,7 @@ func (r *Report) PlanDeleteRevisions(commits ...string) *DeletePlan {
 		}
 	}
 	r.planSelected(plan, sel)
+	plan.addExtracted()
 	return plan
 }
 
@@ -121,6 +127,7 @@ func (r *Report) PlanDelete(targets ...string) (*DeletePlan, error) {
 		}
 	}
 	r.planSelected(plan, sel)
+	plan.addExtracted()
 	return plan, nil
 }
 
@@ -141,7 +148,7 @@ func parseTarget(t string) (typ, id string) {
 func newPlan(dir string) *DeletePlan {
 	return &DeletePlan{
 		Repos: []string{}, Snapshots: []string{}, Refs: []string{}, Blobs: []string{},
-		Incomplete: []string{}, Locks: []string{}, Revisions: []string{}, Warnings: []Warning{}, dir: dir,
+		Incomplete: []string{}, Extracted: []string{}, Locks: []string{}, Revisions: []string{}, Warnings: []Warning{}, dir: dir,
 	}
 }
 
@@ -218,8 +225,9 @@ type ExecuteResult struct {
 	Warnings []Warning `json:"warnings"`
 }
 
-// Execute carries out a plan in its order (repos, snapshots, refs, blobs,
-// partial downloads, lock files). A path already gone or that cannot be
+// Execute carries out a plan in its order (repos, snapshots, refs, blobs
+// with their extracted folders, partial downloads, other extracted folders,
+// lock files). A path already gone or that cannot be
 // removed becomes a warning, not an error. A blob or partial download is
 // removed only while holding its lock (.locks/{repo}/{etag}.lock): if another
 // process holds it, the file is kept and listed in [ExecuteResult.Kept]. The
@@ -235,13 +243,17 @@ func (c *Cache) Execute(ctx context.Context, plan *DeletePlan) (*ExecuteResult, 
 			c.remove(res, p)
 		}
 	}
-	for _, group := range [][]string{plan.Blobs, plan.Incomplete} {
-		for _, p := range group {
-			if err := ctx.Err(); err != nil {
-				return res, err
-			}
-			c.removeUnderLock(res, p, c.blobLockPath(p))
+	for _, p := range plan.Blobs {
+		if err := ctx.Err(); err != nil {
+			return res, err
 		}
+		c.removeBlobUnderLock(res, p) // extracted.go: with its extracted folder
+	}
+	if err := c.removeIncomplete(ctx, res, plan.Incomplete); err != nil {
+		return res, err
+	}
+	if err := c.removeExtracted(ctx, res, plan); err != nil {
+		return res, err
 	}
 	for _, p := range plan.Locks {
 		if err := ctx.Err(); err != nil {

@@ -145,6 +145,9 @@ func (c *Cache) Evict(ctx context.Context, maxBytes int64, opts *EvictOptions) (
 				}
 				for _, b := range blobs {
 					c.removeWarn(res, b)
+					if d := extractedDirOf(b); d != "" {
+						c.removeWarn(res, d) // extracted.go: the blob's unpacked archive
+					}
 					if lp := c.blobLockPath(b); lp != "" {
 						_ = os.Remove(lp) // best effort: we hold it; nobody needs it now
 					}

@@ -81,6 +81,9 @@ func (c *Cache) PlanPrune(ctx context.Context, rep *Report, opts *PruneOptions) 
 			p := filepath.Join(blobsDir, name)
 			switch {
 			case strings.Contains(name, ".incomplete"):
+				if comp := incompleteCompanion(p); comp != "" && pathExists(comp) && !oldEnough(comp) {
+					continue // an hfhub partial download and its journal go together
+				}
 				if o.KeepIncomplete || !oldEnough(p) || c.lockHeld(c.blobLockPath(p)) {
 					continue
 				}
@@ -103,6 +106,12 @@ func (c *Cache) PlanPrune(ctx context.Context, rep *Report, opts *PruneOptions) 
 					plan.ExpectedFreedSize += fi.Size()
 				}
 			}
+		}
+	}
+	plan.addExtracted()
+	for _, repo := range rep.Repos {
+		if !slices.Contains(plan.Repos, repo.Path) {
+			c.planOrphanExtracted(plan, repo, o, now)
 		}
 	}
 	if !o.KeepLocks {

@@ -323,6 +323,9 @@ func (c *Cache) removeBlobLocked(ctx context.Context, blob string) error {
 	if err := os.Remove(blob); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
+	if d := extractedDirOf(blob); d != "" {
+		_ = os.RemoveAll(d) // unpacked from bad bytes; re-extracted on demand
+	}
 	return nil
 }
 

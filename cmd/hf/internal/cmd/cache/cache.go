@@ -183,6 +183,9 @@ func describePlan(c *Common, plan *hfcache.DeletePlan, dry bool) {
 	if n := len(plan.Incomplete); n > 0 {
 		fmt.Fprintf(out, "  %d stale partial downloads\n", n)
 	}
+	if n := len(plan.Extracted); n > 0 {
+		fmt.Fprintf(out, "  %d extracted archive folders\n", n)
+	}
 	if n := len(plan.Locks); n > 0 {
 		fmt.Fprintf(out, "  %d unused lock files\n", n)
 	}
