@@ -78,7 +78,7 @@ func (c *Client) WhoAmI(ctx context.Context) (*User, error) {
 		tok, ok = c.cfg.Token, true
 	}
 	if !ok || c.cfg.Anonymous {
-		return nil, fmt.Errorf("whoami: %w: set HF_TOKEN or run `hf auth login`", ErrNoToken)
+		return nil, fmt.Errorf("whoami: %w; set HF_TOKEN or run `hf auth login`", ErrNoToken)
 	}
 	return c.whoAmI(ctx, tok)
 }

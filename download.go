@@ -406,12 +406,12 @@ func retryableHeadError(err error) bool {
 // noLocalCopyError is the error of spec §3.5: metadata failed and no usable
 // local copy exists.
 func (c *Client) noLocalCopyError(r *fileRequest, headErr error) error {
-	what := fmt.Sprintf("%s %s at %s", r.id, r.filename, r.rev)
+	what := describeFile(r.rt, r.id, r.filename, r.rev) // errors_local.go
 	switch {
 	case r.o.ForceDownload:
 		return fmt.Errorf("cannot force the download of %s: its metadata could not be fetched (nothing was changed): %w", what, headErr)
 	case r.o.LocalFilesOnly:
-		return fmt.Errorf("%w: %s is not in the cache and outgoing traffic has been disabled (LocalFilesOnly); allow network access to download it", ErrLocalEntryNotFound, what)
+		return newLocalEntryError(what, nil)
 	case errors.Is(headErr, ErrRepoNotFound), errors.Is(headErr, ErrUnauthorized):
 		return headErr
 	}
@@ -419,10 +419,7 @@ func (c *Client) noLocalCopyError(r *fileRequest, headErr error) error {
 	if errors.As(headErr, &he) && he.StatusCode == http.StatusUnauthorized {
 		return headErr
 	}
-	if errors.Is(headErr, ErrOffline) {
-		return fmt.Errorf("%w: %s is not in the cache and offline mode is enabled (HF_HUB_OFFLINE); unset it to download: %w", ErrLocalEntryNotFound, what, headErr)
-	}
-	return fmt.Errorf("%w: %s is not in the cache and the Hub could not be reached; check your connection or retry later: %w", ErrLocalEntryNotFound, what, headErr)
+	return newLocalEntryError(what, headErr)
 }
 
 // existsFile reports whether p exists (following symlinks) as a regular file.

@@ -57,7 +57,8 @@ var (
 )
 
 // HubError is a non-2xx answer from the Hub. Error() reads
-// "GET <url>: 404 <message> (request id <id>); <hint>". URL never holds
+// "GET <url>: 404 <message> (request id <id>); <hint>", preceded by
+// "<type> <id> not found: " for [ErrRepoNotFound]. URL never holds
 // credentials. Use errors.Is with the Err* sentinels to test its category.
 type HubError struct {
 	Method     string
@@ -79,6 +80,11 @@ type HubError struct {
 // Error implements error.
 func (e *HubError) Error() string {
 	var b strings.Builder
+	if e.kind == ErrRepoNotFound && e.RepoID != "" {
+		// The Hub answers 401 "Invalid username or password" for a repo
+		// that does not exist: say what it means first.
+		fmt.Fprintf(&b, "%s %s not found: ", e.RepoType, e.RepoID)
+	}
 	fmt.Fprintf(&b, "%s %s: %d", e.Method, e.URL, e.StatusCode)
 	if t := http.StatusText(e.StatusCode); t != "" {
 		b.WriteString(" " + t)
@@ -252,8 +258,11 @@ func (c *Client) hint(e *HubError, tokenSent bool) string {
 	switch e.kind {
 	case ErrGatedRepo:
 		h := repo + " is gated"
-		if page != "" {
+		switch {
+		case page != "" && !strings.Contains(e.Message, page):
 			h += ": request access at " + page
+		case page != "":
+			h += ": request access on its page"
 		}
 		if !tokenSent {
 			h += " and " + login
@@ -261,9 +270,9 @@ func (c *Client) hint(e *HubError, tokenSent bool) string {
 		return h
 	case ErrRepoNotFound:
 		if tokenSent {
-			return "check the repo id and type (--repo-type); if " + repo + " is private, make sure your token can read it"
+			return "check the repo id and type (--repo-type); if it is private, make sure your token can read it"
 		}
-		return "check the repo id and type (--repo-type); if " + repo + " is private or gated, " + login
+		return "check the repo id and type (--repo-type); if it is private or gated, " + login
 	case ErrRevisionNotFound:
 		return "check the revision name: a branch, a tag or a 40-character commit id"
 	case ErrEntryNotFound:

@@ -11,8 +11,8 @@ import (
 // the reason: [ErrOffline] in offline mode, the network or server error when
 // the Hub was unreachable or failing, nil with LocalFilesOnly. Its message
 // says it all once: "acme/tiny/config.json (main) is not in the local cache
-// and offline mode is on (HF_HUB_OFFLINE); unset HF_HUB_OFFLINE to download
-// it".
+// and offline mode is on (HF_HUB_OFFLINE); run without HF_HUB_OFFLINE to
+// download it".
 type LocalEntryError struct {
 	What string // what was asked for: "acme/tiny/config.json (main)", "snapshot of acme/tiny (main)"
 	Err  error  // the reason the Hub was not asked, see above
@@ -51,7 +51,7 @@ func newLocalEntryError(what string, cause error) *LocalEntryError {
 	case cause == nil:
 		e.Hint = "allow network access to download it"
 	case errors.Is(cause, ErrOffline):
-		e.Hint = "unset HF_HUB_OFFLINE to download it"
+		e.Hint = "run without HF_HUB_OFFLINE to download it"
 	default:
 		if he, ok := errors.AsType[*HubError](cause); ok && he.Hint != "" {
 			break // the Hub's error already ends with what to do

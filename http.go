@@ -178,7 +178,7 @@ func (c *Client) do(req *http.Request, opts *reqOpts) (*http.Response, error) {
 		opts = &reqOpts{}
 	}
 	if c.cfg.Offline {
-		return nil, fmt.Errorf("%w: %s %s was not sent: unset HF_HUB_OFFLINE to reach the Hub, or use files already in the cache",
+		return nil, fmt.Errorf("%w (HF_HUB_OFFLINE): %s %s was not sent; unset HF_HUB_OFFLINE to reach the Hub",
 			ErrOffline, req.Method, sanitizeURL(req.URL.String()))
 	}
 	switch {

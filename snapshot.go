@@ -263,12 +263,12 @@ func treeFileSize(f cache.TreeFile) int64 {
 // snapshotUnavailable is the error of spec §7 step 3 when nothing usable is
 // cached.
 func (c *Client) snapshotUnavailable(r *fileRequest, o *SnapshotOptions, infoErr error) error {
-	what := fmt.Sprintf("%s at %s", r.id, r.rev)
+	what := describeSnapshot(r.rt, r.id, r.rev) // errors_local.go
 	switch {
 	case o.LocalFilesOnly:
-		return fmt.Errorf("%w: no cached snapshot of %s and outgoing traffic has been disabled (LocalFilesOnly); allow network access to download it", ErrLocalEntryNotFound, what)
+		return newLocalEntryError(what, nil)
 	case c.cfg.Offline:
-		return fmt.Errorf("%w: no cached snapshot of %s and offline mode is enabled (HF_HUB_OFFLINE); unset it to download: %w", ErrLocalEntryNotFound, what, ErrOffline)
+		return newLocalEntryError(what, ErrOffline)
 	case errors.Is(infoErr, ErrRepoNotFound), errors.Is(infoErr, ErrUnauthorized):
 		return infoErr
 	}
@@ -276,7 +276,7 @@ func (c *Client) snapshotUnavailable(r *fileRequest, o *SnapshotOptions, infoErr
 	if errors.As(infoErr, &he) && he.StatusCode == http.StatusUnauthorized {
 		return infoErr
 	}
-	return fmt.Errorf("%w: no cached snapshot of %s and the Hub could not be reached; check your connection or retry later: %w", ErrLocalEntryNotFound, what, orOffline(infoErr))
+	return newLocalEntryError(what, orOffline(infoErr))
 }
 
 // offlineSnapshot returns the cached snapshot of commit (or the local dir)

@@ -105,3 +105,32 @@ func TestProgressModes(t *testing.T) {
 		t.Errorf("--format json: mode %v, want json", m)
 	}
 }
+
+// A file that is not cached because the Hub could not be reached is a
+// network failure (5), though it still matches ErrLocalEntryNotFound.
+func TestExitCodeOfLocalEntryCause(t *testing.T) {
+	netErr := &url.Error{Op: "Get", URL: "http://x", Err: errors.New("connection refused")}
+	tests := []struct {
+		name     string
+		cause    error
+		want     ExitCode
+		wantHint string
+	}{
+		{"network", netErr, ExitNetwork, "network"},
+		{"server", fmt.Errorf("head: %w", hfhub.ErrServer), ExitNetwork, "network"},
+		{"rate limited", hfhub.ErrRateLimited, ExitNetwork, "network"},
+		{"timeout", context.DeadlineExceeded, ExitNetwork, "network"},
+		{"offline", hfhub.ErrOffline, ExitNotFound, "HF_HUB_OFFLINE"},
+		{"local files only", nil, ExitNotFound, "network access"},
+	}
+	for _, tt := range tests {
+		err := fmt.Errorf("download: %w", &hfhub.LocalEntryError{What: "a/b/c (main)", Err: tt.cause})
+		if !errors.Is(err, hfhub.ErrLocalEntryNotFound) {
+			t.Fatalf("%s: %v does not match ErrLocalEntryNotFound", tt.name, err)
+		}
+		code, hint := ExitCodeOf(err)
+		if code != tt.want || (tt.name != "local files only" && !strings.Contains(hint, tt.wantHint)) {
+			t.Errorf("%s: ExitCodeOf = %d, %q; want %d and a hint about %q", tt.name, code, hint, tt.want, tt.wantHint)
+		}
+	}
+}

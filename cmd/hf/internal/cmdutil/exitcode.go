@@ -62,10 +62,10 @@ func ExitCodeOf(err error) (ExitCode, string) {
 		return pick(code, h)
 	}
 	if _, ok := errors.AsType[*url.Error](err); ok {
-		return pick(ExitNetwork, "check your network connection and HF_ENDPOINT")
+		return pick(ExitNetwork, hintNetwork)
 	}
 	if _, ok := errors.AsType[net.Error](err); ok {
-		return pick(ExitNetwork, "check your network connection and HF_ENDPOINT")
+		return pick(ExitNetwork, hintNetwork)
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return pick(ExitNetwork, "the server was too slow; try again or raise HF_HUB_DOWNLOAD_TIMEOUT")

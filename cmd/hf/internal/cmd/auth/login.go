@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/hfhub-go/hfhub"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmdutil"
 )
 
@@ -72,6 +73,9 @@ func runLogin(ctx context.Context, opts *Options) error {
 		}
 	}
 	u, err := c.Login(ctx, token)
+	if errors.Is(err, hfhub.ErrUnauthorized) {
+		return cmdutil.NewError(cmdutil.ExitAuth, "the Hub rejected this token: check that you copied all of it and that it is not revoked or expired", err)
+	}
 	if err != nil {
 		return err
 	}

@@ -66,12 +66,32 @@ func Run(ctx context.Context, args []string, io *cmdutil.IOStreams) cmdutil.Exit
 // FormatError renders err and hint as the one line hf prints on failure.
 func FormatError(io *cmdutil.IOStreams, err error, hint string) string {
 	msg := strings.Join(strings.Fields(err.Error()), " ") // one line, whatever the error says
+	hint = strings.TrimRight(strings.Join(strings.Fields(hint), " "), ".")
+	if lib := strings.TrimRight(cmdutil.LibraryHint(err), "."); lib != hint {
+		msg = moveHint(msg, lib) // the command chose a better hint
+	}
+	msg = moveHint(msg, hint)
 	msg = strings.TrimRight(msg, ".")
 	line := io.Red("Error:") + " " + msg + "."
 	if hint != "" && !strings.Contains(msg, hint) {
-		line += " Hint: " + strings.TrimRight(hint, ".") + "."
+		line += " Hint: " + hint + "."
 	}
 	return line
+}
+
+// moveHint removes hint from msg where the library appended it ("...; hint"
+// or "...: hint", possibly followed by more of a wrapping message), so that
+// the line says it once, after "Hint:".
+func moveHint(msg, hint string) string {
+	if hint == "" {
+		return msg
+	}
+	for _, sep := range []string{"; ", ": "} {
+		if i := strings.LastIndex(msg, sep+hint); i >= 0 {
+			return msg[:i] + msg[i+len(sep)+len(hint):]
+		}
+	}
+	return msg
 }
 
 func commandPath(c *cobra.Command) string {
