@@ -48,14 +48,23 @@ func (t *task) run(ctx context.Context) (err error) {
 	var ckptErr atomic.Value
 	if t.journal != "" {
 		cwg.Go(func() {
+			interval := t.e.checkpointInterval()
+			var last time.Time
 			for {
 				select {
 				case <-stopCkpt:
 					return
 				case <-t.ckpt:
+					// Space checkpoints out: each one waits for the disk.
+					if wait := interval - time.Since(last); !last.IsZero() && wait > 0 {
+						if sleepUntilStop(stopCkpt, wait) {
+							return // the final state is saved by keep or publish
+						}
+					}
 					if err := t.checkpoint(); err != nil {
 						ckptErr.Store(err)
 					}
+					last = time.Now()
 				}
 			}
 		})
@@ -315,6 +324,7 @@ func (t *task) stream(ctx context.Context, p *part, body io.Reader, timer *time.
 	bp := getBuf(t.e.bufferSize())
 	defer putBuf(bp)
 	buf := *bp
+	wb := t.e.writebackBytes()
 	for {
 		want := len(buf)
 		if r := p.remaining(); r >= 0 {
@@ -341,8 +351,12 @@ func (t *task) stream(ctx context.Context, p *part, body io.Reader, timer *time.
 			if _, err := t.f.WriteAt(buf[:n], off); err != nil {
 				return &localError{fmt.Errorf("writing %s: %w", t.job.Temp, err)}
 			}
-			p.done.Add(int64(n))
+			done := p.done.Add(int64(n))
 			t.added(int64(n))
+			if wb > 0 && done-p.wb >= wb {
+				startWriteback(t.f, p.start+p.wb, done-p.wb)
+				p.wb = done
+			}
 		}
 		if rerr == io.EOF {
 			if p.end < 0 {
@@ -358,6 +372,18 @@ func (t *task) stream(ctx context.Context, p *part, body io.Reader, timer *time.
 		if rerr != nil {
 			return rerr
 		}
+	}
+}
+
+// sleepUntilStop waits d; it reports true if stop was closed first.
+func sleepUntilStop(stop <-chan struct{}, d time.Duration) bool {
+	tm := time.NewTimer(d)
+	defer tm.Stop()
+	select {
+	case <-stop:
+		return true
+	case <-tm.C:
+		return false
 	}
 }
 

@@ -21,6 +21,9 @@ import (
 type part struct {
 	start, end int64
 	done       atomic.Int64
+	// wb is how many bytes from start have been handed to startWriteback;
+	// only the goroutine fetching the part touches it.
+	wb int64
 }
 
 func (p *part) remaining() int64 {
@@ -221,7 +224,7 @@ func (t *task) checkpoint() error {
 	if slicesEqual(done, t.lastCkpt) {
 		return nil
 	}
-	if err := t.f.Sync(); err != nil {
+	if err := datasync(t.f); err != nil {
 		return &localError{fmt.Errorf("syncing %s: %w", t.job.Temp, err)}
 	}
 	j := journal{
@@ -307,6 +310,9 @@ func (t *task) publish(sum []byte) (err error) {
 	}
 	if t.journal != "" {
 		_ = os.Remove(t.journal) // best effort: a journal without its temp file is ignored
+	}
+	if t.job.NoDirSync {
+		return nil
 	}
 	if err := syncDir(filepath.Dir(t.job.Dest)); err != nil {
 		return &localError{fmt.Errorf("syncing %s: %w", filepath.Dir(t.job.Dest), err)}
