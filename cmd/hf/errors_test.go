@@ -113,3 +113,26 @@ func TestHubErrorsSayItOnce(t *testing.T) {
 	}
 
 }
+
+// An unknown subcommand of a group is a usage error (2), not the group's
+// help with exit 0; a near miss gets a suggestion.
+func TestUnknownSubcommand(t *testing.T) {
+	env := hfEnv(t, "")
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"repo", "ls", "acme/x"}, "see `hf repo --help`"},
+		{[]string{"cache", "lss"}, "did you mean `hf cache ls`?"},
+		{[]string{"repo", "tag", "lst", "acme/x"}, "did you mean `hf repo tag list`?"},
+		{[]string{"auth", "nope"}, "see `hf auth --help`"},
+	} {
+		r := run(t, env, "", tt.args...)
+		wantCode(t, r, 2, tt.args...)
+		oneLine(t, r, []string{"unknown command", tt.want}, nil, tt.args...)
+	}
+	r := mustRun(t, env, "repo")
+	if !strings.Contains(r.stdout, "Available Commands") {
+		t.Errorf("hf repo without a subcommand: stdout = %q, want its help", r.stdout)
+	}
+}
