@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 )
@@ -21,7 +22,9 @@ type FileMetadata struct {
 	// Location is where to GET the file: the absolute redirect target of an
 	// LFS file (on another host), else the URL that answered.
 	Location string
-	// Size in bytes (X-Linked-Size, else Content-Length); -1 if unknown.
+	// Size in bytes: X-Linked-Size, else Content-Length unless the answer
+	// is a redirect (whose Content-Length describes the redirect itself);
+	// -1 if unknown.
 	Size int64
 	// XetHash is set for Xet-backed files (X-Xet-Hash).
 	XetHash string
@@ -32,17 +35,19 @@ type FileMetadata struct {
 	Header http.Header
 }
 
-// NormalizeEtag removes a weak-validator prefix (W/) and surrounding quotes.
+// NormalizeEtag normalises an ETag the way the Python client does
+// (etag.lstrip("W/").strip('"')): every leading 'W' and '/' character is
+// removed (a character set, not the "W/" prefix), then quotes at both ends.
+// `W/"abc"` and `"abc"` both give "abc".
 func NormalizeEtag(etag string) string {
-	etag = strings.TrimSpace(etag)
-	etag = strings.TrimPrefix(etag, "W/")
-	return strings.Trim(etag, `"`)
+	return strings.Trim(strings.TrimLeft(etag, "W/"), `"`)
 }
 
-// FileMetadata sends the HEAD request of spec §3 for filename in repo id:
-// Accept-Encoding identity, relative redirects (renamed repos, the Hub's
-// resolve-cache) followed, absolute ones to another host not followed (their
-// Location is returned), timeout HF_HUB_ETAG_TIMEOUT. Errors match
+// FileMetadata sends the HEAD request of spec §3 for filename in repo id,
+// like Python's get_hf_file_metadata: Accept-Encoding identity, relative
+// redirects (renamed repos, the Hub's resolve-cache) followed, absolute ones
+// never followed, even to the same host (their Location is returned: the
+// LFS/CDN URL to GET), timeout HF_HUB_ETAG_TIMEOUT. Errors match
 // [ErrRepoNotFound], [ErrGatedRepo], [ErrRevisionNotFound],
 // [ErrEntryNotFound] (whose *HubError Header carries X-Repo-Commit).
 func (c *Client) FileMetadata(ctx context.Context, id, filename string, opts *RepoOptions) (*FileMetadata, error) {
@@ -58,17 +63,69 @@ func (c *Client) FileMetadata(ctx context.Context, id, filename string, opts *Re
 // FileMetadataURL is [Client.FileMetadata] for a /resolve/ URL built by
 // the caller (see [Client.ResolveURL]).
 func (c *Client) FileMetadataURL(ctx context.Context, u string) (*FileMetadata, error) {
-	req, err := c.newRequest(ctx, http.MethodHead, u, nil)
+	return c.fileMetadataURL(ctx, u, &reqOpts{HeaderTimeout: c.cfg.EtagTimeout})
+}
+
+// fileMetadataURL is FileMetadataURL with the caller's retry policy and
+// timeout (the download path's first HEAD is not retried, spec §3.2).
+func (c *Client) fileMetadataURL(ctx context.Context, u string, ro *reqOpts) (*FileMetadata, error) {
+	resp, err := c.headFollowingRelative(ctx, u, ro)
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Accept-Encoding", "identity")
-	resp, err := c.do(req, &reqOpts{Redirect: redirectSameOrigin, HeaderTimeout: c.cfg.EtagTimeout})
-	if err != nil {
-		return nil, err
-	}
-	resp.Body.Close()
 	return parseFileMetadata(resp), nil
+}
+
+// maxRelativeRedirects bounds the relative redirects a metadata HEAD
+// follows (Python has no bound; a loop must end).
+const maxRelativeRedirects = 10
+
+// headFollowingRelative sends the metadata HEAD of spec §3.2: Accept-Encoding
+// identity, and only relative redirects followed (a Location without a
+// host: a renamed repo, the Hub's resolve-cache). The next URL is the
+// current one with its path replaced by the Location's path (the current
+// scheme, host and query are kept, the Location's query is dropped), as
+// Python's _httpx_follow_relative_redirects does. An absolute redirect, even
+// to the same host (a CDN, or hf serve's LFS route), is returned as is: its
+// headers carry the metadata. The body is closed.
+func (c *Client) headFollowingRelative(ctx context.Context, u string, ro *reqOpts) (*http.Response, error) {
+	opts := *ro
+	opts.Redirect = redirectNone
+	cur := u
+	for range maxRelativeRedirects + 1 {
+		req, err := c.newRequest(ctx, http.MethodHead, cur, nil)
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Accept-Encoding", "identity")
+		resp, err := c.do(req, &opts)
+		if err != nil {
+			return nil, err
+		}
+		resp.Body.Close()
+		loc := resp.Header.Get("Location")
+		if resp.StatusCode < 300 || resp.StatusCode >= 400 || loc == "" {
+			return resp, nil
+		}
+		lu, err := url.Parse(loc)
+		if err != nil || lu.Host != "" || lu.Scheme != "" {
+			return resp, nil
+		}
+		next, err := url.Parse(cur)
+		if err != nil {
+			return resp, nil
+		}
+		ref, err := next.Parse(lu.Path) // resolves a relative path against the current one
+		if err != nil {
+			return resp, nil
+		}
+		next.Path, next.RawPath = ref.Path, ref.RawPath
+		if lu.RawPath != "" && strings.HasPrefix(loc, "/") {
+			next.RawPath = lu.RawPath
+		}
+		cur = next.String()
+	}
+	return nil, fmt.Errorf("HEAD %s: more than %d relative redirects (a redirect loop?); check HF_ENDPOINT", sanitizeURL(u), maxRelativeRedirects)
 }
 
 func parseFileMetadata(resp *http.Response) *FileMetadata {
@@ -80,12 +137,15 @@ func parseFileMetadata(resp *http.Response) *FileMetadata {
 		XetHash:    h.Get(HeaderXetHash),
 		Header:     h,
 	}
-	if s := firstHeader(h, HeaderLinkedSize, "Content-Length"); s != "" {
-		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-			m.Size = n
-		}
+	redirect := resp.StatusCode >= 300 && resp.StatusCode < 400
+	size := h.Get(HeaderLinkedSize)
+	if size == "" && !redirect {
+		size = h.Get("Content-Length")
 	}
-	if loc := h.Get("Location"); loc != "" && resp.StatusCode >= 300 && resp.StatusCode < 400 {
+	if n, err := strconv.ParseInt(size, 10, 64); err == nil && n >= 0 {
+		m.Size = n
+	}
+	if loc := h.Get("Location"); loc != "" && redirect {
 		if lu, err := resp.Request.URL.Parse(loc); err == nil {
 			m.Location = lu.String()
 		}

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
 
 	"github.com/hfhub-go/hfhub/cache"
 	"github.com/hfhub-go/hfhub/internal/transfer"
@@ -138,20 +137,14 @@ func (c *Client) CachedDownload(ctx context.Context, url string, opts *CachedDow
 // to GET). It returns the normalised etag, the size (-1 if unknown) and the
 // URL to download.
 func (c *Client) headURL(ctx context.Context, u string) (etag string, size int64, getURL string, err error) {
-	resp, err := c.headFollowingRelative(ctx, u, &reqOpts{HeaderTimeout: c.cfg.EtagTimeout})
+	m, err := c.FileMetadataURL(ctx, u)
 	if err != nil {
 		return "", 0, "", err
 	}
-	m := parseFileMetadata(resp)
 	if m.Etag == "" {
 		return "", 0, "", &FileMetadataError{URL: sanitizeURL(u), Missing: "ETag"}
 	}
-	size = -1
-	if s := resp.Header.Get(HeaderLinkedSize); s != "" {
-		size, _ = strconv.ParseInt(s, 10, 64)
-	} else if resp.StatusCode < 300 {
-		size = m.Size
-	}
+	size = m.Size
 	getURL = u
 	if m.XetHash == "" && m.Location != "" {
 		getURL = m.Location

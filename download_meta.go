@@ -3,10 +3,6 @@ package hfhub
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/url"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -49,18 +45,11 @@ func (c *Client) fileMetadata(ctx context.Context, r *fileRequest, retry bool) (
 	if retry {
 		ro.Retry, ro.HeaderTimeout = retryIdempotent, max(retryHeadTimeout, c.cfg.EtagTimeout)
 	}
-	resp, err := c.headFollowingRelative(ctx, u, ro)
+	m, err := c.fileMetadataURL(ctx, u, ro) // api_file.go: FileMetadata's HEAD
 	if err != nil {
 		return nil, err
 	}
-	m := parseFileMetadata(resp)
-	redirect := resp.StatusCode >= 300 && resp.StatusCode < 400
-	size := int64(-1)
-	if s := resp.Header.Get(HeaderLinkedSize); s != "" {
-		size, _ = strconv.ParseInt(s, 10, 64)
-	} else if !redirect {
-		size = m.Size
-	}
+	size := m.Size
 	bad := func(what string) error { return &FileMetadataError{URL: sanitizeURL(u), Missing: what} }
 	switch {
 	case m.CommitHash == "":
@@ -81,50 +70,4 @@ func (c *Client) fileMetadata(ctx context.Context, r *fileRequest, retry bool) (
 		out.url = m.Location
 	}
 	return out, nil
-}
-
-// headFollowingRelative sends the metadata HEAD of spec §3.2: Accept-Encoding
-// identity, and only relative redirects followed (a renamed repo, the Hub's
-// resolve-cache): the next URL is the current one with its path replaced by
-// the Location's path. An absolute redirect, even to the same host (a CDN,
-// or hf serve's LFS route), is returned as is: its headers carry the
-// metadata. The body is closed.
-func (c *Client) headFollowingRelative(ctx context.Context, u string, ro *reqOpts) (*http.Response, error) {
-	opts := *ro
-	opts.Redirect = redirectNone
-	cur := u
-	for range 10 {
-		req, err := c.newRequest(ctx, http.MethodHead, cur, nil)
-		if err != nil {
-			return nil, err
-		}
-		req.Header.Set("Accept-Encoding", "identity")
-		resp, err := c.do(req, &opts)
-		if err != nil {
-			return nil, err
-		}
-		resp.Body.Close()
-		loc := resp.Header.Get("Location")
-		if resp.StatusCode < 300 || resp.StatusCode >= 400 || loc == "" {
-			return resp, nil
-		}
-		lu, err := url.Parse(loc)
-		if err != nil || lu.Host != "" || lu.Scheme != "" {
-			return resp, nil
-		}
-		next, err := url.Parse(cur)
-		if err != nil {
-			return resp, nil
-		}
-		ref, err := next.Parse(lu.Path) // resolves a relative path against the current one
-		if err != nil {
-			return resp, nil
-		}
-		next.Path, next.RawPath = ref.Path, ref.RawPath
-		if lu.RawPath != "" && strings.HasPrefix(loc, "/") {
-			next.RawPath = lu.RawPath
-		}
-		cur = next.String()
-	}
-	return nil, fmt.Errorf("HEAD %s: more than 10 relative redirects", sanitizeURL(u))
 }
