@@ -28,7 +28,11 @@ func NewEvictCmd(f *cmdutil.Factory, runF func(context.Context, *EvictOptions) e
 powers of 1024). Last use is when hf last read or downloaded a revision
 (recorded on the snapshot folder), or the blobs' access time if later.
 Blobs a remaining revision still uses stay; a revision whose files another
-process has locked (a download in progress) is skipped. Not in the Python CLI.`,
+process has locked (a download in progress) is skipped. Not in the Python CLI.
+
+To keep the cache under a budget automatically, set HF_HUB_CACHE_MAX_SIZE
+(e.g. 50G): every hf download that adds files then evicts the same way,
+never touching the revision it just downloaded.`,
 		Example: "  $ hf cache evict --max-size 50G --dry-run\n  $ hf cache evict --max-size 50G",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
