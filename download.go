@@ -133,6 +133,7 @@ type fileRequest struct {
 	o        *DownloadOptions // never nil
 	known    *knownFile       // from a tree listing: no HEAD needed
 	limiter  *rate.Limiter
+	dirs     *dirSyncer // set by Snapshot: folder fsyncs batched (snapshot_dirsync.go)
 }
 
 // knownFile is file metadata already known from a tree listing at a commit.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -51,6 +52,11 @@ func (c *Client) transferTo(ctx context.Context, r *fileRequest, meta *resolvedF
 	}
 	if job.Hash != transfer.NoHash {
 		job.Want = meta.etag
+	}
+	if r.dirs != nil {
+		// A snapshot syncs each folder once at the end (snapshot_dirsync.go).
+		job.NoDirSync = true
+		r.dirs.add(filepath.Dir(dest))
 	}
 	if r.cache.Options().GroupWritable {
 		job.Perm = 0o664

@@ -197,6 +197,7 @@ func (c *Client) snapshot(ctx context.Context, id string, opts *SnapshotOptions,
 	if o.BandwidthLimit > 0 {
 		base.limiter = newLimiter(o.BandwidthLimit)
 	}
+	base.dirs = newDirSyncer()
 	g, gctx := errgroup.WithContext(ctx)
 	workers := o.MaxWorkers
 	if workers <= 0 {
@@ -221,7 +222,11 @@ func (c *Client) snapshot(ctx context.Context, id string, opts *SnapshotOptions,
 			return nil
 		})
 	}
-	if err := g.Wait(); err != nil {
+	err = g.Wait()
+	if serr := syncSnapshotDirs(base, snapDir, localDir, names); err == nil {
+		err = serr
+	}
+	if err != nil {
 		return "", nil, err
 	}
 	if err := ctx.Err(); err != nil {
