@@ -136,3 +136,43 @@ func TestUnknownSubcommand(t *testing.T) {
 		t.Errorf("hf repo without a subcommand: stdout = %q, want its help", r.stdout)
 	}
 }
+
+// A wrong argument count shows the usage line, in words a user reads.
+func TestArgumentCount(t *testing.T) {
+	env := hfEnv(t, "")
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"models", "info"}, "missing arguments; usage: hf models info <repo-id>."},
+		{[]string{"repo", "move", "a/b"}, "wrong number of arguments (got 1); usage: hf repo move <from-id> <to-id>."},
+		{[]string{"version", "extra"}, `hf version takes no arguments, got "extra".`},
+	} {
+		r := run(t, env, "", tt.args...)
+		wantCode(t, r, 2, tt.args...)
+		oneLine(t, r, []string{tt.want, "Hint: see `hf"}, []string{"arg(s)"}, tt.args...)
+	}
+	r := run(t, env, "", "models", "ls", "--limit", "-1")
+	wantCode(t, r, 2, "models", "ls", "--limit", "-1")
+	oneLine(t, r, []string{"--limit must be 0 (everything) or more, not -1"}, nil, "models", "ls", "--limit", "-1")
+}
+
+// hf repo create on an existing repo says how to accept it; a dataset
+// config that does not exist is not-found (3).
+func TestCreateExistingAndMissingConfig(t *testing.T) {
+	hub := hubtest.NewServer(t,
+		hubtest.WithRepo(hubtest.Repo{ID: "alice/m", Files: map[string][]byte{"config.json": []byte(`{}`)}}),
+		hubtest.WithRepo(hubtest.Repo{Type: "dataset", ID: "alice/d", Files: map[string][]byte{"train.csv": []byte("a,b\n1,2\n")}}),
+		hubtest.WithToken(aliceToken, "alice", hubtest.Write))
+	env := hfEnv(t, hub.URL, "HF_TOKEN="+aliceToken)
+	args := []string{"repo", "create", "alice/m"}
+	r := run(t, env, "", args...)
+	wantCode(t, r, 1, args...)
+	oneLine(t, r, []string{"409", "Hint: pass --exist-ok"}, nil, args...)
+	mustRun(t, env, "repo", "create", "alice/m", "--exist-ok")
+
+	args = []string{"datasets", "files", "alice/d", "--config", "nope"}
+	r = run(t, env, "", args...)
+	wantCode(t, r, 3, args...)
+	oneLine(t, r, []string{`"nope"`, "Hint: `hf datasets configs <repo-id>`"}, nil, args...)
+}

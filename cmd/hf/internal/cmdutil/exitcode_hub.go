@@ -7,6 +7,7 @@ import (
 	"net/url"
 
 	"github.com/hfhub-go/hfhub"
+	"github.com/hfhub-go/hfhub/dataset"
 )
 
 // classifyHub maps the library's error categories to exit codes and hints.
@@ -49,6 +50,12 @@ func classifyHub(err error) (ExitCode, string, bool) {
 		return ExitNetwork, or("the server failed; try again later"), true
 	case errors.Is(err, hfhub.ErrValidation):
 		return ExitUsage, hint, true
+	case errors.Is(err, dataset.ErrConfigNotFound), errors.Is(err, dataset.ErrSplitNotFound):
+		return ExitNotFound, or("`hf datasets configs <repo-id>` lists the configs and their splits"), true
+	case errors.Is(err, dataset.ErrNoDefaultConfig):
+		return ExitUsage, or("name one with --config; `hf datasets configs <repo-id>` lists them"), true
+	case errors.Is(err, dataset.ErrFileNotFound), errors.Is(err, dataset.ErrEmptyDataset):
+		return ExitNotFound, hint, true
 	}
 	if he, ok := errors.AsType[*hfhub.HubError](err); ok {
 		switch {

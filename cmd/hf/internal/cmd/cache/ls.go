@@ -40,7 +40,7 @@ Sort: name (default), size, accessed, modified or used, with :asc or :desc.`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if opts.Limit < 0 {
-				return cmdutil.FlagErrorf("--limit must be positive")
+				return cmdutil.FlagErrorf("--limit must be 0 (everything) or more, not %d", opts.Limit)
 			}
 			if err := sortEntries(nil, opts.Sort); err != nil {
 				return cmdutil.FlagErrorf("%w", err)

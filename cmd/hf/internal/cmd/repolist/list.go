@@ -68,7 +68,7 @@ Differs from the Python CLI: --human-readable has no -h shorthand (that is
 					}
 				}
 				if opts.Limit < 0 {
-					return cmdutil.FlagErrorf("--limit must be positive (0 lists everything)")
+					return cmdutil.FlagErrorf("--limit must be 0 (everything) or more, not %d", opts.Limit)
 				}
 				if opts.NumParameters != "" && rt != hfhub.RepoModel {
 					return cmdutil.FlagErrorf("--num-parameters is only for models")

@@ -2,6 +2,7 @@ package repowrite
 
 import (
 	"context"
+	"errors"
 
 	"github.com/spf13/cobra"
 
@@ -45,6 +46,9 @@ func NewCreateCmd(f *cmdutil.Factory, runF func(context.Context, *CreateOptions)
 				return err
 			}
 			u, err := c.CreateRepo(cmd.Context(), opts.RepoID, &hfhub.CreateRepoOptions{RepoType: rt, Private: opts.Private, ExistOK: opts.ExistOK, SpaceSDK: opts.SpaceSDK})
+			if errors.Is(err, hfhub.ErrConflict) {
+				return cmdutil.NewError(cmdutil.ExitError, "pass --exist-ok to accept a repo that already exists", err)
+			}
 			if err != nil {
 				return err
 			}

@@ -40,3 +40,35 @@ func rejectUnknownSubcommands(cmd *cobra.Command) {
 		}
 	}
 }
+
+// explainArgs rewrites cobra's argument-count errors ("accepts 1 arg(s),
+// received 0", or "unknown command" for an extra argument to a command that
+// takes none) into one that shows the command's usage line, for cmd and
+// every command under it.
+func explainArgs(cmd *cobra.Command) {
+	for _, c := range cmd.Commands() {
+		explainArgs(c)
+	}
+	orig := cmd.Args
+	if orig == nil || cmd.HasSubCommands() {
+		return
+	}
+	cmd.Args = func(c *cobra.Command, args []string) error {
+		err := orig(c, args)
+		if err == nil {
+			return nil
+		}
+		msg := err.Error()
+		usage := strings.TrimSuffix(c.UseLine(), " [flags]")
+		switch {
+		case strings.HasPrefix(msg, "unknown command ") && len(args) > 0:
+			return fmt.Errorf("%s takes no arguments, got %q", c.CommandPath(), args[0])
+		case strings.Contains(msg, "arg(s)"):
+			if len(args) == 0 {
+				return fmt.Errorf("missing arguments; usage: %s", usage)
+			}
+			return fmt.Errorf("wrong number of arguments (got %d); usage: %s", len(args), usage)
+		}
+		return err
+	}
+}

@@ -64,6 +64,7 @@ Try it offline: hf demo
 	register(cmd, f)
 	cmd.InitDefaultCompletionCmd() // bash, zsh, fish and powershell; listed in docs/cli.md
 	rejectUnknownSubcommands(cmd)  // groups.go
+	explainArgs(cmd)               // groups.go
 	return cmd
 }
 
