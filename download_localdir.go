@@ -25,7 +25,6 @@ type localDirPaths struct {
 	file     string // {root}/{filename}
 	metadata string // {root}/.cache/huggingface/download/{filename}.metadata
 	lock     string // ... .lock
-	temp     string // download/{dirs}/{B}.{etag}.hfhub.incomplete (etag set later)
 }
 
 // localMetaDir is the bookkeeping folder inside a local dir.

@@ -413,7 +413,6 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request, t store.Repo
 	type item struct {
 		info  store.RepoInfo
 		head  *store.Commit
-		card  map[string]any
 		entry map[string]any
 	}
 	var items []item

@@ -51,7 +51,7 @@ func TestTreeExpandAndPaths(t *testing.T) {
 		entries[0].SecurityFileStatus["avScan"] == nil {
 		t.Fatalf("tree a/b = %d %s", resp.StatusCode, body)
 	}
-	resp, body = do(t, "GET", ts.URL+"/api/models/acme/m/tree/main?expand=true", nil)
+	_, body = do(t, "GET", ts.URL+"/api/models/acme/m/tree/main?expand=true", nil)
 	entries = decode[[]treeEntry](t, body)
 	want := map[string]string{"a": second.ID, ".gitattributes": "", "top.bin": first.ID}
 	if len(entries) != 3 || entries[0].Type != "directory" || entries[0].Path != "a" {

@@ -31,12 +31,6 @@ func testEngine() *Engine {
 	}
 }
 
-type job struct {
-	dir  string
-	data []byte
-	Job
-}
-
 func newJob(t *testing.T, srv *testServer, path string) Job {
 	dir := t.TempDir()
 	return Job{
