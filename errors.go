@@ -75,15 +75,19 @@ type HubError struct {
 	// EntryNotFound).
 	Header http.Header
 	kind   error
+	// summary leads the message when the status alone misleads (the Hub
+	// answers 401 "Invalid username or password" for a missing repo).
+	summary string
+	// noToken: a write sent without a token got 401; it is also
+	// ErrUnauthorized.
+	noToken bool
 }
 
 // Error implements error.
 func (e *HubError) Error() string {
 	var b strings.Builder
-	if e.kind == ErrRepoNotFound && e.RepoID != "" {
-		// The Hub answers 401 "Invalid username or password" for a repo
-		// that does not exist: say what it means first.
-		fmt.Fprintf(&b, "%s %s not found: ", e.RepoType, e.RepoID)
+	if e.summary != "" {
+		b.WriteString(e.summary + ": ")
 	}
 	fmt.Fprintf(&b, "%s %s: %d", e.Method, e.URL, e.StatusCode)
 	if t := http.StatusText(e.StatusCode); t != "" {
@@ -106,12 +110,14 @@ func (e *HubError) Error() string {
 
 // Is reports whether target is e's category. A gated repo is also
 // ErrRepoNotFound, as in Python (GatedRepoError subclasses
-// RepositoryNotFoundError).
+// RepositoryNotFoundError). A change sent without a token that the Hub
+// answered 401 is ErrRepoNotFound (as in Python) and also ErrUnauthorized.
 func (e *HubError) Is(target error) bool {
 	if e.kind == nil {
 		return false
 	}
-	return target == e.kind || (target == ErrRepoNotFound && e.kind == ErrGatedRepo)
+	return target == e.kind || (target == ErrRepoNotFound && e.kind == ErrGatedRepo) ||
+		(target == ErrUnauthorized && e.noToken)
 }
 
 // Kind returns the sentinel of e's category, or nil for an uncategorised
@@ -239,8 +245,19 @@ func (c *Client) newHubError(resp *http.Response, tokenSent bool) *HubError {
 	case resp.StatusCode >= 500:
 		e.kind = ErrServer
 	}
+	e.noToken = e.kind == ErrRepoNotFound && anonymousWrite(e.Method, tokenSent) && e.StatusCode == http.StatusUnauthorized
+	if e.kind == ErrRepoNotFound && e.RepoID != "" && !e.noToken {
+		e.summary = e.RepoType + " " + e.RepoID + " not found"
+	}
 	e.Hint = c.hint(e, tokenSent)
 	return e
+}
+
+// anonymousWrite reports whether a request changes something (not GET or
+// HEAD) and was sent without a token: the Hub then answers 401 whether or
+// not the repo exists, and the token is what is missing.
+func anonymousWrite(method string, tokenSent bool) bool {
+	return !tokenSent && method != http.MethodGet && method != http.MethodHead
 }
 
 // hint says what to do next for e.
@@ -269,6 +286,9 @@ func (c *Client) hint(e *HubError, tokenSent bool) string {
 		}
 		return h
 	case ErrRepoNotFound:
+		if e.noToken {
+			return "changing a repo needs a write token: " + login + " (or check the repo id and --repo-type)"
+		}
 		if tokenSent {
 			return "check the repo id and type (--repo-type); if it is private, make sure your token can read it"
 		}

@@ -176,3 +176,18 @@ func TestCreateExistingAndMissingConfig(t *testing.T) {
 	wantCode(t, r, 3, args...)
 	oneLine(t, r, []string{`"nope"`, "Hint: `hf datasets configs <repo-id>`"}, nil, args...)
 }
+
+// Changing a repo without a token is an auth failure (4) that asks for a
+// write token, not "repo not found".
+func TestWriteWithoutToken(t *testing.T) {
+	hub := hubtest.NewServer(t, hubtest.WithRepo(hubtest.Repo{ID: "acme/tiny", Files: map[string][]byte{"config.json": []byte(`{}`)}}))
+	env := hfEnv(t, hub.URL)
+	for _, args := range [][]string{
+		{"repo", "branch", "create", "acme/tiny", "dev"},
+		{"repo", "delete-files", "acme/tiny", "config.json"},
+	} {
+		r := run(t, env, "", args...)
+		wantCode(t, r, 4, args...)
+		oneLine(t, r, []string{"Hint: changing a repo needs a write token"}, []string{"not found"}, args...)
+	}
+}
