@@ -15,6 +15,15 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
+// inlineHashMax is the largest file hashed after its transfer rather than
+// during it (see run).
+const inlineHashMax = 1 << 20
+
+// preallocMin is the smallest file whose space is reserved up front; below
+// it the first write allocates as soon anyway, and an fallocate'd extent
+// only adds work for the fsync.
+const preallocMin = 1 << 20
+
 var bufPool sync.Pool
 
 func getBuf(size int) *[]byte {
@@ -40,7 +49,10 @@ func (t *task) run(ctx context.Context) (err error) {
 	var sum []byte
 	var herr error
 	var hwg sync.WaitGroup
-	if h != nil && t.size >= 0 { // unknown size: hashed after the transfer
+	// Large files are hashed by a second goroutine while they arrive; small
+	// ones (and those of unknown size) after the transfer, from the page
+	// cache, which costs less than a goroutine and its wake-ups.
+	if h != nil && t.size > inlineHashMax {
 		hwg.Go(func() { sum, herr = t.hashPrefix(hctx, h, finished) })
 	}
 	stopCkpt := make(chan struct{})
@@ -85,7 +97,7 @@ func (t *task) run(ctx context.Context) (err error) {
 	}
 	hwg.Wait()
 	if err == nil && h != nil && t.size >= 0 && sum == nil && herr == nil {
-		sum, herr = t.hashPrefix(hctx, h, finished) // size was unknown until EOF
+		sum, herr = t.hashPrefix(hctx, h, finished) // small, or size unknown until EOF
 	}
 	if err == nil {
 		err = herr

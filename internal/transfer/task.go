@@ -107,7 +107,7 @@ func (e *Engine) open(job Job) (*task, error) {
 			return nil, &localError{fmt.Errorf("setting mode of %s: %w", job.Temp, err)}
 		}
 	}
-	if job.Size > 0 {
+	if job.Size >= preallocMin {
 		if err := preallocate(f, job.Size); err != nil {
 			_ = f.Close()           // already failing
 			_ = os.Remove(job.Temp) // nothing worth keeping
