@@ -4,14 +4,13 @@ import (
 	"context"
 	"crypto/sha1"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -24,7 +23,7 @@ import (
 // folder (the layout the Python client and ours write): every repo and
 // revision there is served with the refs and snapshots it holds; files
 // that are not in a snapshot answer EntryNotFound. Blobs are read in place,
-// nothing is copied.
+// nothing is copied, and nothing is written anywhere.
 //
 // The cache is scanned by [NewCacheSource] and again by [CacheSource.Refresh]
 // (periodically with a refresh interval), so downloads made meanwhile
@@ -32,10 +31,9 @@ import (
 type CacheSource struct {
 	dir string
 
-	mu     sync.RWMutex
-	meta   *store.Store      // metadata of the snapshots (a scratch store)
-	metaIn string            // its folder
-	blobs  map[string]string // etag -> blob file
+	mu    sync.RWMutex
+	meta  *store.Memory     // the scanned repos, refs and snapshots
+	blobs map[string]string // etag -> blob file
 
 	stop chan struct{}
 	done chan struct{}
@@ -71,16 +69,10 @@ func NewCacheSource(ctx context.Context, dir string, refresh time.Duration) (*Ca
 	return c, nil
 }
 
-// Close stops the periodic rescans and removes the scratch metadata.
+// Close stops the periodic rescans.
 func (c *CacheSource) Close() error {
 	c.once.Do(func() { close(c.stop) })
 	<-c.done
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.metaIn != "" {
-		os.RemoveAll(c.metaIn)
-		c.metaIn = ""
-	}
 	return nil
 }
 
@@ -94,102 +86,61 @@ func (c *CacheSource) Refresh(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("cache source: %w", err)
 	}
-	tmp, err := os.MkdirTemp("", "hfhub-cache-source-")
-	if err != nil {
-		return fmt.Errorf("cache source: %w", err)
-	}
 	blobs := map[string]string{}
+	var repos []store.MemoryRepo
 	for _, r := range rep.Repos {
-		if err := writeCachedRepo(tmp, r, blobs); err != nil {
-			os.RemoveAll(tmp)
+		mr, ok, err := cachedRepo(r, blobs)
+		if err != nil {
 			return fmt.Errorf("cache source: %s %s: %w", r.Type, r.ID, err)
 		}
+		if ok {
+			repos = append(repos, mr)
+		}
 	}
-	st, err := store.Open(tmp)
+	meta, err := store.NewMemory(repos)
 	if err != nil {
-		os.RemoveAll(tmp)
 		return fmt.Errorf("cache source: %w", err)
 	}
 	c.mu.Lock()
-	old := c.metaIn
-	c.meta, c.metaIn, c.blobs = st, tmp, blobs
+	c.meta, c.blobs = meta, blobs
 	c.mu.Unlock()
-	if old != "" {
-		os.RemoveAll(old)
-	}
 	return nil
 }
 
-// Store returns the scratch store holding the scanned metadata (for
-// [New]; it must not receive writes).
-func (c *CacheSource) Store() *store.Store {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return c.meta
-}
-
-// cachedRepo and cachedCommit are the store's persisted shapes.
-type cachedRepo struct {
-	store.RepoInfo
-	Refs store.Refs `json:"refs"`
-	Seq  int64      `json:"seq"`
-}
-
-// writeCachedRepo records one cached repo (refs and one commit per
-// snapshot) in the scratch store folder and its blobs in blobs.
-func writeCachedRepo(root string, r *cache.RepoInfo, blobs map[string]string) error {
+// cachedRepo describes one cached repo (its refs and one commit per
+// snapshot) and records its blobs in blobs. ok is false for repo types the
+// server does not serve (kernels).
+func cachedRepo(r *cache.RepoInfo, blobs map[string]string) (mr store.MemoryRepo, ok bool, err error) {
 	t, err := store.ParseRepoType(r.Type)
 	if err != nil {
-		return nil // kernels and other types are not served
+		return store.MemoryRepo{}, false, nil
 	}
 	oid := sha1.Sum([]byte(r.Type + "/" + r.ID))
-	repo := cachedRepo{
-		RepoInfo: store.RepoInfo{Type: t, ID: r.ID, ObjectID: hex.EncodeToString(oid[:12]), CreatedAt: r.LastModified.UTC()},
-		Refs:     store.Refs{Branches: map[string]string{}, Tags: map[string]string{}, PullRequests: map[int]string{}, Converts: map[string]string{}},
+	mr = store.MemoryRepo{
+		Info: store.RepoInfo{Type: t, ID: r.ID, ObjectID: hex.EncodeToString(oid[:12]), CreatedAt: r.LastModified},
+		Refs: store.RefsFromNames(r.Refs),
 	}
-	for name, commit := range r.Refs {
-		switch {
-		case strings.HasPrefix(name, "refs/pr/"):
-			if n, err := strconv.Atoi(strings.TrimPrefix(name, "refs/pr/")); err == nil {
-				repo.Refs.PullRequests[n] = commit
-			}
-		case strings.HasPrefix(name, "refs/convert/"):
-			repo.Refs.Converts[strings.TrimPrefix(name, "refs/convert/")] = commit
-		case strings.HasPrefix(name, "refs/tags/"):
-			repo.Refs.Tags[strings.TrimPrefix(name, "refs/tags/")] = commit
-		default:
-			repo.Refs.Branches[strings.TrimPrefix(name, "refs/heads/")] = commit
-		}
-	}
-	dir := filepath.Join(root, "repos", t.Plural(), strings.ReplaceAll(r.ID, "/", "--"))
-	if err := os.MkdirAll(filepath.Join(dir, "commits"), 0o755); err != nil {
-		return err
-	}
-	for i, rev := range r.Revisions {
-		commit := store.Commit{ID: rev.Commit, Title: "Snapshot " + rev.Commit[:min(7, len(rev.Commit))] + " from the cache",
-			Author: "cache", Date: rev.LastModified.UTC(), Seq: int64(i + 1), List: []*store.File{}}
+	// Oldest snapshot first: the order of the history.
+	revs := append([]*cache.RevisionInfo(nil), r.Revisions...)
+	sort.SliceStable(revs, func(i, j int) bool { return revs[i].LastModified.Before(revs[j].LastModified) })
+	for _, rev := range revs {
+		spec := store.CommitSpec{ID: rev.Commit, Title: "Snapshot " + rev.Commit[:min(7, len(rev.Commit))] + " from the cache",
+			Author: "cache", Date: rev.LastModified}
 		for _, f := range rev.Files {
 			sf, err := cachedFile(f)
 			if err != nil {
-				return err
+				return store.MemoryRepo{}, false, err
 			}
 			blobs[sf.SHA256] = f.BlobPath
-			commit.List = append(commit.List, sf)
+			spec.Files = append(spec.Files, *sf)
 		}
-		data, err := json.Marshal(&commit)
+		c, err := store.NewCommit(spec)
 		if err != nil {
-			return err
+			continue // a snapshot folder no client wrote (bad name or paths): not served
 		}
-		if err := os.WriteFile(filepath.Join(dir, "commits", rev.Commit+".json"), data, 0o644); err != nil {
-			return err
-		}
+		mr.Commits = append(mr.Commits, c)
 	}
-	repo.Seq = int64(len(r.Revisions))
-	data, err := json.Marshal(&repo)
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(dir, "repo.json"), data, 0o644)
+	return mr, true, nil
 }
 
 // cachedFile describes a snapshot file. The blob's name is its etag: a
@@ -220,7 +171,7 @@ func cachedFile(f cache.FileInfo) (*store.File, error) {
 	return sf, nil
 }
 
-func (c *CacheSource) current() *store.Store {
+func (c *CacheSource) current() *store.Memory {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	return c.meta
@@ -275,7 +226,7 @@ func (c *CacheSource) OpenBlob(etag string) (*os.File, error) {
 // NewCacheServer returns a handler serving the cache read-only: the Hub
 // read API over src, with every write answered 405.
 func NewCacheServer(src *CacheSource, opts ...Option) http.Handler {
-	s := New(src.Store(), append(opts, WithSource(src))...)
+	s := New(nil, append(opts, WithSource(src))...)
 	return ReadOnly(s, "this server shares a Hugging Face cache read-only")
 }
 

@@ -71,7 +71,9 @@ func WithSource(src Source) Option {
 	return func(s *Server) { s.src = src }
 }
 
-// New returns a Server for the repositories of st.
+// New returns a Server for the repositories of st. st may be nil when
+// [WithSource] gives the repositories: the server is then read-only and
+// registers no write endpoint.
 func New(st *store.Store, opts ...Option) *Server {
 	s := &Server{
 		store:      st,
@@ -89,13 +91,13 @@ func New(st *store.Store, opts ...Option) *Server {
 	s.registerReadRoutes()
 	// The write side (write_*.go) registers its routes through this hook;
 	// the assertion keeps the read side building on its own.
-	if ws, ok := any(s).(interface{ registerWriteRoutes() }); ok {
+	if ws, ok := any(s).(interface{ registerWriteRoutes() }); ok && s.store != nil {
 		ws.registerWriteRoutes()
 	}
 	return s
 }
 
-// Store returns the store the server writes to.
+// Store returns the store the server writes to (nil for a read-only server).
 func (s *Server) Store() *store.Store { return s.store }
 
 // ServeHTTP routes a request.

@@ -81,15 +81,31 @@ type CommitResult struct {
 	Ref string
 }
 
+// Path length limits of [ValidatePath], in bytes: the file systems the
+// Hub's clients write to refuse longer names, so the store does too.
+const (
+	// MaxPathLen is the longest path of a file in a repository.
+	MaxPathLen = 1024
+	// MaxPathSegmentLen is the longest file or folder name in a path.
+	MaxPathSegmentLen = 255
+)
+
 // ValidatePath checks a file path inside a repository: relative,
-// slash-separated, no empty, "." or ".." segments, not inside ".git".
+// slash-separated, no empty, "." or ".." segments, not inside ".git", at
+// most MaxPathLen bytes with names of at most MaxPathSegmentLen bytes.
 func ValidatePath(p string) error {
 	if p == "" || strings.HasPrefix(p, "/") || strings.HasSuffix(p, "/") || strings.ContainsAny(p, "\\\x00") {
 		return fmt.Errorf("%w: path %q (want a relative slash-separated path)", ErrInvalid, p)
 	}
+	if len(p) > MaxPathLen {
+		return fmt.Errorf("%w: path %.64q... is %d bytes long; paths are limited to %d bytes", ErrInvalid, p, len(p), MaxPathLen)
+	}
 	for _, seg := range strings.Split(p, "/") {
 		if seg == "" || seg == "." || seg == ".." || seg == ".git" {
 			return fmt.Errorf("%w: path %q has an empty, \".\", \"..\" or \".git\" segment", ErrInvalid, p)
+		}
+		if len(seg) > MaxPathSegmentLen {
+			return fmt.Errorf("%w: path %q has a name of %d bytes; file and folder names are limited to %d bytes", ErrInvalid, p, len(seg), MaxPathSegmentLen)
 		}
 	}
 	return nil

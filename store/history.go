@@ -60,9 +60,26 @@ func (s *Store) LastCommits(t RepoType, id, commitID string) (map[string]*Commit
 		return cached, nil
 	}
 	history := r.ancestors(head)
-	commits := r.commits
 	s.mu.RUnlock()
 
+	last := lastCommitsOf(head, history)
+	s.lastMu.Lock()
+	if len(s.lastCache) > 1024 {
+		clear(s.lastCache) // bounded memory; recomputed on demand
+	}
+	s.lastCache[cacheKey] = last
+	s.lastMu.Unlock()
+	return last, nil
+}
+
+// lastCommitsOf maps every file and folder of head to the newest commit of
+// history (head and all its ancestors, newest first) that changed it. It
+// reads only history, never the repo's commit map, so it runs unlocked.
+func lastCommitsOf(head *Commit, history []*Commit) map[string]*Commit {
+	commits := make(map[string]*Commit, len(history))
+	for _, c := range history {
+		commits[c.ID] = c
+	}
 	want := len(head.files) + len(head.dirs)
 	last := make(map[string]*Commit, want)
 	mark := func(p string, c *Commit) {
@@ -94,13 +111,7 @@ func (s *Store) LastCommits(t RepoType, id, commitID string) (map[string]*Commit
 			}
 		}
 	}
-	s.lastMu.Lock()
-	if len(s.lastCache) > 1024 {
-		clear(s.lastCache) // bounded memory; recomputed on demand
-	}
-	s.lastCache[cacheKey] = last
-	s.lastMu.Unlock()
-	return last, nil
+	return last
 }
 
 // changedPaths lists the files added, changed or removed by c relative to parent.
