@@ -191,3 +191,12 @@ func TestWriteWithoutToken(t *testing.T) {
 		oneLine(t, r, []string{"Hint: changing a repo needs a write token"}, []string{"not found"}, args...)
 	}
 }
+
+// Logging out when not logged in says so instead of claiming a logout.
+func TestLogoutWhenLoggedOut(t *testing.T) {
+	env := hfEnv(t, "")
+	r := mustRun(t, env, "auth", "logout")
+	if !strings.Contains(r.stderr+r.stdout, "Not logged in") {
+		t.Errorf("hf auth logout (no token): stdout %q stderr %q, want \"Not logged in\"", r.stdout, r.stderr)
+	}
+}

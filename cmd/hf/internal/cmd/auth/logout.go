@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -36,17 +37,28 @@ func runLogout(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	cfg := c.Config()
+	wasLoggedIn := fileExists(cfg.TokenPath) || fileExists(cfg.StoredTokensPath)
 	if err := c.Logout(ctx, opts.TokenName); err != nil {
 		return err
 	}
 	p := opts.Printer()
-	if opts.TokenName != "" {
+	switch {
+	case opts.TokenName != "":
 		p.Infof("Deleted the stored token %q.", opts.TokenName)
-	} else {
+	case wasLoggedIn:
 		p.Infof("Logged out: the active and stored tokens are deleted.")
+	default:
+		p.Infof("Not logged in: there was no token at %s.", cfg.TokenPath)
 	}
 	if p.IsJSON() {
 		return p.JSON(map[string]any{"logged_out": true, "token_name": opts.TokenName})
 	}
 	return nil
+}
+
+// fileExists reports whether p names an existing file.
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
