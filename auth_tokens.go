@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/hfhub-go/hfhub/internal/fsutil"
 )
 
 // StoredToken is a named token saved by [Client.Login] in the
@@ -295,42 +297,12 @@ func (f *iniFile) write(path string) error {
 	return writeSecretFile(path, f.bytes())
 }
 
-// writeSecretFile writes data to path crash-safely (temp file beside it,
-// fsync, rename, fsync of the directory) with mode 0600; the directory is
-// created with mode 0700 if missing.
-func writeSecretFile(path string, data []byte) (err error) {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+// writeSecretFile writes data to path crash-safely with mode 0600
+// ([fsutil.WriteFileAtomic]); the folder is created with mode 0700 if
+// missing.
+func writeSecretFile(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			_ = tmp.Close()           // best effort: already failing
-			_ = os.Remove(tmp.Name()) // best effort: leave no temp behind
-		}
-	}()
-	if err = tmp.Chmod(0o600); err != nil {
-		return err
-	}
-	if _, err = tmp.Write(data); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	if d, derr := os.Open(dir); derr == nil { // make the rename durable; best effort on filesystems that refuse
-		_ = d.Sync()
-		_ = d.Close()
-	}
-	return nil
+	return fsutil.WriteFileAtomic(path, data, 0o600)
 }

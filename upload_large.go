@@ -12,6 +12,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/hfhub-go/hfhub/internal/fsutil"
 	"github.com/hfhub-go/hfhub/lfs"
 	"golang.org/x/sync/errgroup"
 	"golang.org/x/time/rate"
@@ -193,7 +194,7 @@ func (lu *largeUpload) save(st *largeFileState) error {
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return err
 	}
-	return writeFileAtomic(p, b)
+	return fsutil.WriteFileAtomic(p, b, 0o600)
 }
 
 // chunk takes up to 256 files through hashing, preupload, LFS upload and
@@ -391,29 +392,4 @@ func (lu *largeUpload) commit(ctx context.Context, cm *commitRun, ops []*prepare
 	}
 	lu.result.Committed += len(states)
 	return nil
-}
-
-// writeFileAtomic writes b to path through a temp file in the same folder,
-// fsync and rename, so a crash leaves the old content or the new one.
-func writeFileAtomic(path string, b []byte) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			_ = tmp.Close()           // best effort: already failing
-			_ = os.Remove(tmp.Name()) // best effort: unique temp name
-		}
-	}()
-	if _, err = tmp.Write(b); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

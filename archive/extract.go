@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/hfhub-go/hfhub/internal/fsutil"
 	"github.com/ulikunitz/xz"
 )
 
@@ -194,23 +195,12 @@ func stage(ctx context.Context, dst string, fill func(*os.Root) error) (err erro
 		}
 		return fmt.Errorf("archive: %w", err)
 	}
-	syncDir(parent)
+	_ = fsutil.SyncDir(parent) // best effort: the files are synced and the rename is done
 	return nil
 }
 
 func existsError(dst string) error {
 	return fmt.Errorf("archive: destination %s already exists: remove it or extract elsewhere: %w", dst, fs.ErrExist)
-}
-
-// syncDir flushes a directory entry to disk. Best effort: some file systems
-// do not support syncing directories, and the data itself is already synced.
-func syncDir(dir string) {
-	d, err := os.Open(dir)
-	if err != nil {
-		return
-	}
-	_ = d.Sync()
-	_ = d.Close()
 }
 
 func displayName(name string) string {

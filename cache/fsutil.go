@@ -9,7 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
+
+	"github.com/hfhub-go/hfhub/internal/fsutil"
 )
 
 // MkdirAll creates dir and its missing parents with the cache's folder mode:
@@ -116,7 +117,7 @@ func (c *Cache) Publish(tmp *os.File, dst string) (err error) {
 	if err := os.Rename(tmp.Name(), dst); err != nil {
 		return err
 	}
-	return syncDir(filepath.Dir(dst))
+	return fsutil.SyncDir(filepath.Dir(dst))
 }
 
 // WriteFileAtomic writes data to path through a temporary file in the same
@@ -133,26 +134,6 @@ func (c *Cache) WriteFileAtomic(path string, data []byte) error {
 		return err
 	}
 	return c.Publish(tmp, path)
-}
-
-// syncDir makes a rename in dir durable. Not all systems can fsync a
-// folder (Windows cannot); there it is skipped.
-func syncDir(dir string) error {
-	if runtime.GOOS == "windows" {
-		return nil
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	if errors.Is(err, errors.ErrUnsupported) || isEINVAL(err) {
-		return nil // some filesystems refuse fsync on a folder
-	}
-	return err
 }
 
 // copyFile copies src to dst through a temporary file and rename.

@@ -5,12 +5,13 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
 	"sync"
+
+	"github.com/hfhub-go/hfhub/internal/fsutil"
 )
 
 // DirJournal is a [Journal] that keeps one small JSON file per multipart
@@ -70,7 +71,7 @@ func (j *DirJournal) PartDone(key string, n int, etag string) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(j.path(key), b)
+	return fsutil.WriteFileAtomic(j.path(key), b, 0o600)
 }
 
 // Forget implements [Journal].
@@ -100,40 +101,4 @@ func (j *DirJournal) load(key string) (*journalFile, error) {
 		return f, nil
 	}
 	return &got, nil
-}
-
-// writeFileAtomic writes b to path so that path holds either its old content
-// or all of b after a crash: temp file beside it, fsync, close, rename, fsync
-// of the directory.
-func writeFileAtomic(path string, b []byte) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil { // best effort cleanup; the temp name is unique
-			_ = tmp.Close()
-			_ = os.Remove(tmp.Name())
-		}
-	}()
-	if _, err := tmp.Write(b); err != nil {
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("publish %s: %w", path, err)
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return nil // the rename happened; directory sync is best effort
-	}
-	defer d.Close()
-	_ = d.Sync() // some filesystems refuse directory fsync; the data is in place
-	return nil
 }

@@ -1,5 +1,0 @@
-//go:build !unix
-
-package cache
-
-func isEINVAL(error) bool { return false }
