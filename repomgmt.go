@@ -41,14 +41,7 @@ func (c *Client) CreateRepo(ctx context.Context, id string, opts *CreateRepoOpti
 	if err := ValidateRepoID(id); err != nil {
 		return nil, err
 	}
-	ns, name := nsAndName(id)
-	body := map[string]any{"name": name, "organization": nil}
-	if ns != "" {
-		body["organization"] = ns
-	}
-	if opts.RepoType != RepoModel {
-		body["type"] = opts.RepoType.String()
-	}
+	body := repoBody(opts.RepoType, id)
 	if opts.Private {
 		body["visibility"] = "private"
 	}
@@ -107,15 +100,7 @@ func (c *Client) DeleteRepo(ctx context.Context, id string, opts *DeleteRepoOpti
 	if err := ValidateRepoID(id); err != nil {
 		return err
 	}
-	ns, name := nsAndName(id)
-	body := map[string]any{"name": name, "organization": nil}
-	if ns != "" {
-		body["organization"] = ns
-	}
-	if opts.RepoType != RepoModel {
-		body["type"] = opts.RepoType.String()
-	}
-	_, err := c.sendJSON(ctx, http.MethodDelete, c.apiURL("repos", "delete"), body, nil, &reqOpts{Retry: retryNever})
+	_, err := c.sendJSON(ctx, http.MethodDelete, c.apiURL("repos", "delete"), repoBody(opts.RepoType, id), nil, &reqOpts{Retry: retryNever})
 	if err != nil && opts.MissingOK && errors.Is(err, ErrRepoNotFound) {
 		return nil
 	}
@@ -204,40 +189,18 @@ func (c *Client) CreateBranch(ctx context.Context, id, branch string, opts *Crea
 	if opts == nil {
 		opts = &CreateBranchOptions{}
 	}
-	if err := ValidateRepoID(id); err != nil {
-		return err
-	}
-	if branch == "" {
-		return fmt.Errorf("%w: empty branch name", ErrValidation)
-	}
 	body := map[string]string{}
 	if opts.Revision != "" {
 		body["startingPoint"] = opts.Revision
 	}
-	_, err := c.sendJSON(ctx, http.MethodPost, c.apiRepoURL(opts.RepoType, id, "branch", QuoteRevision(branch)), body, nil, &reqOpts{Retry: retryNever})
-	if err != nil && opts.ExistOK && errors.Is(err, ErrConflict) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("create branch %s in %s: %w", branch, id, err)
-	}
-	return nil
+	return c.changeRef(ctx, http.MethodPost, opts.RepoType, id, "branch", branch, branch, body, opts.ExistOK)
 }
 
 // DeleteBranch deletes a branch (not main). Hub API: DELETE
 // /api/{type}s/{id}/branch/{branch}. Errors match [ErrRevisionNotFound],
 // [ErrRepoNotFound] and [ErrForbidden].
 func (c *Client) DeleteBranch(ctx context.Context, id, branch string, opts *RepoOptions) error {
-	if err := ValidateRepoID(id); err != nil {
-		return err
-	}
-	if branch == "" {
-		return fmt.Errorf("%w: empty branch name", ErrValidation)
-	}
-	if _, err := c.sendJSON(ctx, http.MethodDelete, c.apiRepoURL(opts.repoType(), id, "branch", QuoteRevision(branch)), nil, nil, &reqOpts{Retry: retryNever}); err != nil {
-		return fmt.Errorf("delete branch %s in %s: %w", branch, id, err)
-	}
-	return nil
+	return c.changeRef(ctx, http.MethodDelete, opts.repoType(), id, "branch", branch, branch, nil, false)
 }
 
 // CreateTagOptions configures [Client.CreateTag].
@@ -259,40 +222,57 @@ func (c *Client) CreateTag(ctx context.Context, id, tag string, opts *CreateTagO
 	if opts == nil {
 		opts = &CreateTagOptions{}
 	}
-	if err := ValidateRepoID(id); err != nil {
-		return err
-	}
-	if tag == "" {
-		return fmt.Errorf("%w: empty tag name", ErrValidation)
-	}
 	body := map[string]string{"tag": tag}
 	if opts.Message != "" {
 		body["message"] = opts.Message
 	}
-	u := c.apiRepoURL(opts.RepoType, id, "tag", QuoteRevision(revOrDefault(opts.Revision)))
-	_, err := c.sendJSON(ctx, http.MethodPost, u, body, nil, &reqOpts{Retry: retryNever})
-	if err != nil && opts.ExistOK && errors.Is(err, ErrConflict) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("create tag %s in %s: %w", tag, id, err)
-	}
-	return nil
+	return c.changeRef(ctx, http.MethodPost, opts.RepoType, id, "tag", tag, revOrDefault(opts.Revision), body, opts.ExistOK)
 }
 
 // DeleteTag deletes a tag. Hub API: DELETE /api/{type}s/{id}/tag/{tag}.
 // Errors match [ErrRevisionNotFound] (no such tag) and [ErrRepoNotFound].
 func (c *Client) DeleteTag(ctx context.Context, id, tag string, opts *RepoOptions) error {
+	return c.changeRef(ctx, http.MethodDelete, opts.repoType(), id, "tag", tag, tag, nil, false)
+}
+
+// changeRef creates (POST) or deletes (DELETE) the branch or tag (kind)
+// name: it sends method to /api/{type}s/{id}/{kind}/{rev}, where rev is the
+// ref itself, or for a new tag the revision it points at. A body of nil
+// sends none. With existOK a 409 (the ref exists) is success.
+func (c *Client) changeRef(ctx context.Context, method string, rt RepoType, id, kind, name, rev string, body map[string]string, existOK bool) error {
 	if err := ValidateRepoID(id); err != nil {
 		return err
 	}
-	if tag == "" {
-		return fmt.Errorf("%w: empty tag name", ErrValidation)
+	if name == "" {
+		return fmt.Errorf("%w: empty %s name", ErrValidation, kind)
 	}
-	if _, err := c.sendJSON(ctx, http.MethodDelete, c.apiRepoURL(opts.repoType(), id, "tag", QuoteRevision(tag)), nil, nil, &reqOpts{Retry: retryNever}); err != nil {
-		return fmt.Errorf("delete tag %s in %s: %w", tag, id, err)
+	var in any // an untyped nil: no body at all
+	if body != nil {
+		in = body
 	}
-	return nil
+	_, err := c.sendJSON(ctx, method, c.apiRepoURL(rt, id, kind, QuoteRevision(rev)), in, nil, &reqOpts{Retry: retryNever})
+	if err == nil || existOK && errors.Is(err, ErrConflict) {
+		return nil
+	}
+	verb := "create"
+	if method == http.MethodDelete {
+		verb = "delete"
+	}
+	return fmt.Errorf("%s %s %s in %s: %w", verb, kind, name, id, err)
+}
+
+// repoBody is the body of /api/repos/create and /api/repos/delete:
+// name, organization (null for legacy ids) and type (models omit it).
+func repoBody(rt RepoType, id string) map[string]any {
+	ns, name := nsAndName(id)
+	body := map[string]any{"name": name, "organization": nil}
+	if ns != "" {
+		body["organization"] = ns
+	}
+	if rt != RepoModel {
+		body["type"] = rt.String()
+	}
+	return body
 }
 
 // nsAndName returns the namespace ("" for legacy ids) and the name.
