@@ -1,6 +1,11 @@
 package hfhub
 
-import "time"
+import (
+	"time"
+
+	"github.com/hfhub-go/hfhub/cache"
+	"github.com/hfhub-go/hfhub/lfs"
+)
 
 // Version is the version of this library, sent in the User-Agent header.
 const Version = "0.1.0"
@@ -69,11 +74,11 @@ const (
 	// PathsInfoChunkSize is the number of paths per paths-info request.
 	PathsInfoChunkSize = 500
 	// LFSSampleSize is the number of leading bytes sent as an upload sample.
-	LFSSampleSize = 512
+	LFSSampleSize = lfs.SampleSize
 	// FilelockLogEvery is how often a waiter for a file lock logs.
 	FilelockLogEvery = 10 * time.Second
 	// RepoIDSeparator joins the parts of a repo id in cache folder names.
-	RepoIDSeparator = "--"
+	RepoIDSeparator = cache.RepoIDSeparator
 
 	// DatasetsServerEndpoint is the dataset viewer API.
 	DatasetsServerEndpoint = "https://datasets-server.huggingface.co"

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/hfhub-go/hfhub/cache"
 )
 
 // RepoType is the kind of a Hub repository. The zero value is RepoModel.
@@ -111,10 +113,8 @@ func ValidateRepoID(id string) error {
 	return nil
 }
 
-var commitRE = regexp.MustCompile(`^[0-9a-f]{40}$`)
-
 // IsCommitHash reports whether s is a full lowercase 40-hex commit id.
-func IsCommitHash(s string) bool { return commitRE.MatchString(s) }
+func IsCommitHash(s string) bool { return cache.IsCommitHash(s) }
 
 // revOrDefault returns rev, or DefaultRevision when rev is empty.
 func revOrDefault(rev string) string {
