@@ -108,7 +108,7 @@ func (c *Client) CachedDownload(ctx context.Context, url string, opts *CachedDow
 	if err := ca.MkdirAll(dir); err != nil {
 		return "", err
 	}
-	unlock, err := ca.Lock(ctx, filepath.Join(dir, ".locks", key+".lock"))
+	unlock, err := ca.Lock(ctx, filepath.Join(dir, cache.LocksDirName, key+".lock"))
 	if err != nil {
 		return "", err
 	}

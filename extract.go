@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 
 	"github.com/hfhub-go/hfhub/archive"
+	"github.com/hfhub-go/hfhub/cache"
 )
 
 // ExtractOptions asks [Client.Download] to unpack the downloaded archive
@@ -33,7 +34,7 @@ type ExtractOptions struct {
 
 // ExtractedDirName is the folder of a repo's cache folder that holds
 // extracted archives, one sub-folder per blob etag.
-const ExtractedDirName = "extracted"
+const ExtractedDirName = cache.ExtractedDirName
 
 // extractDownloaded unpacks the file at path per r.o.Extract and returns
 // the folder.
@@ -67,7 +68,7 @@ func (c *Client) extractDownloaded(ctx context.Context, r *fileRequest, path str
 // symlinks).
 func blobKey(pointer string) string {
 	if real, err := filepath.EvalSymlinks(pointer); err == nil {
-		if filepath.Base(filepath.Dir(real)) == "blobs" {
+		if filepath.Base(filepath.Dir(real)) == cache.BlobsDirName {
 			return filepath.Base(real)
 		}
 		pointer = real
