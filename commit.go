@@ -1,6 +1,7 @@
 package hfhub
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -374,7 +375,7 @@ func (r ctxReader) Read(p []byte) (int, error) {
 func (op *preparedOp) openSource() (ra io.ReaderAt, close func() error, err error) {
 	switch s := op.src; {
 	case s.hasData:
-		return strings.NewReader(string(s.data)), func() error { return nil }, nil
+		return bytes.NewReader(s.data), func() error { return nil }, nil
 	case s.localPath != "":
 		f, err := os.Open(s.localPath)
 		if err != nil {

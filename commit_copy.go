@@ -17,10 +17,7 @@ func (cm *commitRun) resolveCopies(ctx context.Context) error {
 	byRev := map[string][]string{}
 	for _, op := range cm.ops {
 		if op.kind == opCopy {
-			rev := op.srcRevision
-			if rev == "" {
-				rev = cm.rev
-			}
+			rev := cm.copySource(op)
 			byRev[rev] = append(byRev[rev], op.srcPath)
 		}
 	}
@@ -39,10 +36,7 @@ func (cm *commitRun) resolveCopies(ctx context.Context) error {
 		if op.kind != opCopy {
 			continue
 		}
-		rev := op.srcRevision
-		if rev == "" {
-			rev = cm.rev
-		}
+		rev := cm.copySource(op)
 		k := key{rev, op.srcPath}
 		e, ok := found[k]
 		if !ok || e.IsDir() {
@@ -65,6 +59,16 @@ func (cm *commitRun) resolveCopies(ctx context.Context) error {
 	return nil
 }
 
+// copySource returns the revision a copy reads from: its own, or the
+// commit's.
+func (cm *commitRun) copySource(op *preparedOp) string {
+	if op.srcRevision != "" {
+		return op.srcRevision
+	}
+	return cm.rev
+}
+
+// download fetches a regular file of at most maxCopyDownload bytes whole.
 func (cm *commitRun) download(ctx context.Context, rev, p string, size int64) ([]byte, error) {
 	if size > maxCopyDownload {
 		return nil, fmt.Errorf("%s is a %d-byte regular file: too big to copy through the client", p, size)

@@ -74,10 +74,8 @@ func (cm *commitRun) preupload(ctx context.Context) error {
 			}
 			delete(byPath, f.Path)
 		}
-		if len(byPath) > 0 {
-			for p := range byPath {
-				return fmt.Errorf("preupload did not answer for %s", p)
-			}
+		for p := range byPath { // any path left had no answer
+			return fmt.Errorf("preupload did not answer for %s", p)
 		}
 	}
 	for _, op := range adds {

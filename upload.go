@@ -70,7 +70,7 @@ func (c *Client) UploadFolder(ctx context.Context, id, folder string, opts *Uplo
 	if err != nil {
 		return nil, err
 	}
-	files, err := listLocalFiles(folder, opts.AllowPatterns, append(slices.Clone(DefaultIgnorePatterns), opts.IgnorePatterns...))
+	files, err := listLocalFiles(folder, opts.AllowPatterns, opts.IgnorePatterns)
 	if err != nil {
 		return nil, fmt.Errorf("upload folder %s: %w", folder, err)
 	}
@@ -91,12 +91,13 @@ func (c *Client) UploadFolder(ctx context.Context, id, folder string, opts *Uplo
 		if err != nil {
 			return nil, fmt.Errorf("upload folder %s: list remote files to delete: %w", folder, err)
 		}
+		del := globCompileAll(opts.DeletePatterns)
 		for _, f := range remote {
 			rel, ok := f, true
 			if base != "" {
 				rel, ok = strings.CutPrefix(f, base+"/")
 			}
-			if ok && f != GitattributesName && !added[f] && uploadMatchAny(opts.DeletePatterns, rel) {
+			if ok && f != GitattributesName && !added[f] && globMatchAny(del, rel) {
 				ops = append(ops, DeletePath(f))
 			}
 		}
@@ -124,7 +125,7 @@ func normalizeFolderInRepo(p string) (string, error) {
 
 // listLocalFiles returns the slash-separated paths, relative to dir, of
 // the regular files under dir (following symbolic links to files) that pass
-// the patterns, sorted.
+// the patterns and [DefaultIgnorePatterns], sorted.
 func listLocalFiles(dir string, allow, ignore []string) ([]string, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
@@ -133,7 +134,7 @@ func listLocalFiles(dir string, allow, ignore []string) ([]string, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("%w: %s is not a folder: use UploadFile for files", ErrValidation, dir)
 	}
-	al, ig := globCompileAll(allow), globCompileAll(ignore)
+	al, ig := globCompileAll(allow), globCompileAll(append(slices.Clone(DefaultIgnorePatterns), ignore...))
 	var out []string
 	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -145,7 +146,7 @@ func listLocalFiles(dir string, allow, ignore []string) ([]string, error) {
 		}
 		rel = filepath.ToSlash(rel)
 		if d.IsDir() {
-			if uploadMatchAny(ignore, rel) && (rel == ".git" || strings.HasSuffix(rel, "/.git") || strings.HasSuffix(rel, ".cache/huggingface")) {
+			if globMatchAny(ig, rel) && (rel == ".git" || strings.HasSuffix(rel, "/.git") || strings.HasSuffix(rel, ".cache/huggingface")) {
 				return filepath.SkipDir // never descend into git metadata or upload state
 			}
 			return nil

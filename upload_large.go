@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"time"
 
 	"github.com/hfhub-go/hfhub/internal/fsutil"
@@ -92,7 +91,7 @@ func (c *Client) UploadLargeFolder(ctx context.Context, id, folder string, opts 
 	if err := ValidateRepoID(id); err != nil {
 		return nil, err
 	}
-	files, err := listLocalFiles(folder, opts.AllowPatterns, append(slices.Clone(DefaultIgnorePatterns), opts.IgnorePatterns...))
+	files, err := listLocalFiles(folder, opts.AllowPatterns, opts.IgnorePatterns)
 	if err != nil {
 		return nil, fmt.Errorf("upload large folder %s: %w", folder, err)
 	}

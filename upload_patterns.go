@@ -7,14 +7,9 @@ var DefaultIgnorePatterns = []string{
 	".cache/huggingface", ".cache/huggingface/*", "*/.cache/huggingface", "**/.cache/huggingface/**",
 }
 
-// uploadMatchAny reports whether p matches one of the patterns, read as
-// [FilterRepoFiles] reads them (Python's filter_repo_objects, which
+// globMatchAny reports whether p matches one of the compiled patterns, read
+// as [FilterRepoFiles] reads them (Python's filter_repo_objects, which
 // upload_folder uses too).
-func uploadMatchAny(patterns []string, p string) bool {
-	for _, pat := range patterns {
-		if MatchPattern(pat, p) {
-			return true
-		}
-	}
-	return false
+func globMatchAny(patterns []globPattern, p string) bool {
+	return !globKeep(p, nil, patterns)
 }
