@@ -111,12 +111,7 @@ func (o *ListModelsOptions) query() (url.Values, int, error) {
 			q.Add("filter", v)
 		}
 	}
-	for _, d := range o.TrainedDataset {
-		if !strings.HasPrefix(d, "dataset:") {
-			d = "dataset:" + d
-		}
-		q.Add("filter", d)
-	}
+	addPrefixedFilters(q, "dataset", o.TrainedDataset)
 	if o.PipelineTag != "" {
 		q.Set("pipeline_tag", o.PipelineTag)
 	}
@@ -183,21 +178,13 @@ func (o *ListDatasetsOptions) query() (url.Values, int, error) {
 	if o.DatasetName != "" {
 		q.Add("search", o.DatasetName)
 	}
-	prefixed := func(key string, vals []string) {
-		for _, v := range vals {
-			if !strings.HasPrefix(v, key+":") {
-				v = key + ":" + v
-			}
-			q.Add("filter", v)
-		}
-	}
-	prefixed("benchmark", o.Benchmark)
-	prefixed("language_creators", o.LanguageCreators)
-	prefixed("language", o.Language)
-	prefixed("multilinguality", o.Multilinguality)
-	prefixed("size_categories", o.SizeCategories)
-	prefixed("task_categories", o.TaskCategories)
-	prefixed("task_ids", o.TaskIDs)
+	addPrefixedFilters(q, "benchmark", o.Benchmark)
+	addPrefixedFilters(q, "language_creators", o.LanguageCreators)
+	addPrefixedFilters(q, "language", o.Language)
+	addPrefixedFilters(q, "multilinguality", o.Multilinguality)
+	addPrefixedFilters(q, "size_categories", o.SizeCategories)
+	addPrefixedFilters(q, "task_categories", o.TaskCategories)
+	addPrefixedFilters(q, "task_ids", o.TaskIDs)
 	for _, t := range o.Tags {
 		q.Add("filter", t)
 	}
@@ -208,6 +195,17 @@ func (o *ListDatasetsOptions) query() (url.Values, int, error) {
 		q.Set("cardData", "true")
 	}
 	return q, o.Limit, nil
+}
+
+// addPrefixedFilters adds each value as a filter "key:value", unless it
+// already starts with "key:".
+func addPrefixedFilters(q url.Values, key string, vals []string) {
+	for _, v := range vals {
+		if !strings.HasPrefix(v, key+":") {
+			v = key + ":" + v
+		}
+		q.Add("filter", v)
+	}
 }
 
 // ListDatasets returns the datasets matching opts, lazily. Hub API: GET

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -91,23 +92,13 @@ func (c *Client) ListRepoTree(ctx context.Context, id string, opts *ListRepoTree
 		return fail[*TreeEntry](err)
 	}
 	parts := []string{"tree", QuoteRevision(revOrDefault(opts.Revision))}
-	if p := trimSlashes(opts.Path); p != "" {
+	if p := strings.Trim(opts.Path, "/"); p != "" {
 		parts = append(parts, quote(p, ""))
 	}
 	q := url.Values{}
 	q.Set("recursive", strconv.FormatBool(opts.Recursive))
 	q.Set("expand", strconv.FormatBool(opts.Expand))
 	return paginate[*TreeEntry](ctx, c, c.apiRepoURL(opts.RepoType, id, parts...), q, opts.Limit)
-}
-
-func trimSlashes(p string) string {
-	for len(p) > 0 && p[0] == '/' {
-		p = p[1:]
-	}
-	for len(p) > 0 && p[len(p)-1] == '/' {
-		p = p[:len(p)-1]
-	}
-	return p
 }
 
 // ListRepoFiles returns the paths of every file of the repository at the
