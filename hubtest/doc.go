@@ -18,6 +18,12 @@
 // clients must follow cross-host redirects and drop their Authorization
 // header there.
 //
+// # Gated repositories
+//
+// A [Repo] with Gated set serves its files to the namespace owner and admin
+// tokens only, others get 403 GatedRepo, until [Server.GrantAccess] lets a
+// user in ([Server.RevokeAccess] shuts them out again).
+//
 // # Faults
 //
 // [Server.Fail] queues a fault for requests whose path contains a string:

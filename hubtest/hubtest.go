@@ -38,7 +38,9 @@ type Repo struct {
 	Files map[string][]byte
 	// Private hides the repo from callers without a token of its namespace.
 	Private bool
-	// Gated is "", "auto" or "manual": file downloads need a token with access.
+	// Gated is "", "auto" or "manual": file downloads need a token of the
+	// namespace owner, an admin token, or a user granted access with
+	// [Server.GrantAccess].
 	Gated string
 }
 
@@ -337,4 +339,26 @@ func (s *Server) Rename(repoType, fromID, toID string) error {
 		return err
 	}
 	return s.st.MoveRepo(context.Background(), t, fromID, toID)
+}
+
+// GrantAccess lets user download the files of a gated repository, like an
+// owner accepting an access request on the Hub. Without a grant (or after
+// RevokeAccess) only the namespace owner and admin tokens pass a gated
+// repo; others get 403 GatedRepo.
+func (s *Server) GrantAccess(repoType, repoID, user string) error {
+	return s.setAccess(repoType, repoID, user, store.AccessAccepted)
+}
+
+// RevokeAccess withdraws a grant made with GrantAccess (the user's request
+// is then "rejected").
+func (s *Server) RevokeAccess(repoType, repoID, user string) error {
+	return s.setAccess(repoType, repoID, user, store.AccessRejected)
+}
+
+func (s *Server) setAccess(repoType, repoID, user string, st store.AccessStatus) error {
+	t, err := store.ParseRepoType(repoType)
+	if err != nil {
+		return err
+	}
+	return s.st.SetAccess(context.Background(), t, repoID, user, st)
 }

@@ -23,6 +23,10 @@
 // [WithTokens] installs bearer tokens (see [LoadTokens]): users read and
 // write repos under their own namespace, admins any repo. Without tokens the
 // server is anonymous: public repos only, Authorization headers ignored.
+// Files of gated repos are served to the namespace owner, admins and users
+// granted access, which owners manage with the Hub's access-request API
+// (POST /api/{type}s/{id}/user-access-request/grant {"user": NAME}, and
+// handle, pending, accepted, rejected); grants are kept in the store.
 //
 // # Concurrency
 //

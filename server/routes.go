@@ -70,6 +70,7 @@ func (s *Server) registerReadRoutes() {
 	s.handleRepoAPI("refs", accessRead, s.handleRefs)
 	s.handleRepoAPI("commits", accessRead, s.handleCommits)
 	s.handleRepoAPI("treesize", accessRead, s.handleTreeSize)
+	s.handleRepoAPI("auth-check", accessRead, s.handleAuthCheck)
 	s.handleRepoWeb("resolve", accessRead, s.handleResolve)
 	s.handleRepoWeb("raw", accessRead, s.handleRaw)
 }
@@ -247,9 +248,10 @@ func (s *Server) checkWrite(w http.ResponseWriter, r *http.Request, req *repoReq
 	return true
 }
 
-// checkGated refuses file content of gated repos to callers without access.
+// checkGated refuses file content of gated repos to callers without access
+// (see hasGatedAccess).
 func (s *Server) checkGated(w http.ResponseWriter, r *http.Request, req *repoRequest) bool {
-	if req.Info.Gated == "" || req.User.CanRead(req.Info.Namespace()) {
+	if hasGatedAccess(req.User, req.Info) {
 		return true
 	}
 	if req.User == nil {
@@ -257,8 +259,7 @@ func (s *Server) checkGated(w http.ResponseWriter, r *http.Request, req *repoReq
 			"Access to "+string(req.Type)+" "+req.ID+" is restricted. You must have access to it and be authenticated to access it. Please log in.")
 		return false
 	}
-	writeError(w, r, http.StatusForbidden, codeGatedRepo,
-		"Access to "+string(req.Type)+" "+req.ID+" is restricted and you are not in the authorized list. Visit "+s.baseFor(r)+"/"+webPrefix(req.Type)+req.ID+" to ask for access.")
+	writeError(w, r, http.StatusForbidden, codeGatedRepo, s.gatedMessage(r, req))
 	return false
 }
 

@@ -18,6 +18,7 @@ func (s *Server) registerWriteRoutes() {
 	s.handleRepoAPI("tag", accessWrite, s.handleTag)
 	s.handleRepoAPI("preupload", accessWrite, s.handlePreupload)
 	s.handleRepoAPI("commit", accessWrite, s.handleCommit)
+	s.handleRepoAPI("user-access-request", accessWrite, s.handleAccessRequest)
 	s.handleRepoWeb(".git", accessNone, s.handleGit)
 	s.mux.HandleFunc(uploadPrefix, s.handleUpload)
 }

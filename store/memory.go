@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -131,6 +132,7 @@ func NewMemory(repos []MemoryRepo) (*Memory, error) {
 			info.ObjectID = objectID(info.Type, info.ID, info.CreatedAt)
 		}
 		info.Head, info.LastModified = "", time.Time{}
+		info.Access = slices.Clone(info.Access)
 		r := &repo{RepoInfo: info, Refs: mr.Refs.clone(), commits: make(map[string]*Commit, len(mr.Commits))}
 		for i, c := range mr.Commits {
 			if c == nil || c.files == nil {

@@ -161,6 +161,10 @@ type RepoInfo struct {
 	Private   bool      `json:"private"`
 	Gated     string    `json:"gated,omitempty"` // "", "auto" or "manual"
 	CreatedAt time.Time `json:"createdAt"`
+	// Access lists the users granted (or refused) access to a gated repo,
+	// sorted by user; see [RepoInfo.HasAccess] and [Store.SetAccess].
+	// Shared between copies: never modify it.
+	Access []AccessRequest `json:"access,omitempty"`
 	// Head is the commit id of the main branch.
 	Head string `json:"-"`
 	// LastModified is the date of the head commit.
