@@ -128,11 +128,7 @@ func (s *HubSource) Files(ctx context.Context) ([]SourceFile, error) {
 		return nil, fmt.Errorf("%w: cannot list %s offline: no tree cache for %s (download it once with Snapshot)", ErrLocalEntryNotFound, s, commit)
 	}
 	for name, f := range t.Files {
-		etag := f.BlobID
-		if f.LFSSHA256 != "" {
-			etag = f.LFSSHA256
-		}
-		add(name, etag, treeFileSize(f))
+		add(name, f.Etag(), f.ContentSize())
 	}
 	sortSourceFiles(out)
 	return out, nil

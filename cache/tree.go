@@ -25,6 +25,24 @@ type TreeFile struct {
 	XetHash   string `json:"xet_hash,omitempty"`
 }
 
+// Etag returns the etag a download of the file has, which names its blob:
+// the LFS sha256 for an LFS file, else the git blob id.
+func (f TreeFile) Etag() string {
+	if f.LFSSHA256 != "" {
+		return f.LFSSHA256
+	}
+	return f.BlobID
+}
+
+// ContentSize returns the size of the file's content: the LFS size for an
+// LFS file (Size is then the pointer's), else Size.
+func (f TreeFile) ContentSize() int64 {
+	if f.LFSSHA256 != "" && f.LFSSize > 0 {
+		return f.LFSSize
+	}
+	return f.Size
+}
+
 // ReadTree reads trees/{commit}.json. Like the Python client it rejects a
 // file whose format_version is not 1 or whose xet_hash values are not 64 hex
 // digits; callers treat any error as "no tree cache".
