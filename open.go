@@ -29,7 +29,7 @@ type RemoteFile struct {
 
 	mu     sync.Mutex
 	off    int64
-	stream io.ReadCloser // open body for sequential reads at streamOff
+	stream io.ReadCloser // open body for sequential reads at sOff
 	sOff   int64
 }
 
@@ -104,7 +104,7 @@ func (c *Client) OpenRange(ctx context.Context, id, filename string, off, n int6
 		return nil, fmt.Errorf("%w: range at %d is outside %s (%d bytes)", ErrValidation, off, filename, f.size)
 	}
 	if f.local != nil {
-		return &sectionCloser{io.NewSectionReader(f.local, off, n), f.local}, nil
+		return partReader{io.NewSectionReader(f.local, off, n), f.local}, nil
 	}
 	body, err := f.rangeBody(ctx, off, off+n)
 	if err != nil {
@@ -112,13 +112,6 @@ func (c *Client) OpenRange(ctx context.Context, id, filename string, off, n int6
 	}
 	return body, nil
 }
-
-type sectionCloser struct {
-	*io.SectionReader
-	c io.Closer
-}
-
-func (s *sectionCloser) Close() error { return s.c.Close() }
 
 // rangeBody GETs bytes [start, end) and returns the body positioned at
 // start (a server that ignores Range is handled by skipping).
@@ -146,15 +139,14 @@ func (f *RemoteFile) rangeBody(ctx context.Context, start, end int64) (io.ReadCl
 		resp.Body.Close()
 		return nil, fmt.Errorf("%w: GET %s: unexpected status %d to a Range request", ErrServer, sanitizeURL(f.url), resp.StatusCode)
 	}
-	return &limitedBody{io.LimitReader(resp.Body, end-start), resp.Body}, nil
+	return partReader{io.LimitReader(resp.Body, end-start), resp.Body}, nil
 }
 
-type limitedBody struct {
+// partReader reads a part of something and closes the whole.
+type partReader struct {
 	io.Reader
-	c io.Closer
+	io.Closer
 }
-
-func (l *limitedBody) Close() error { return l.c.Close() }
 
 // ReadAt reads len(p) bytes at off with one Range request (or from the
 // cached file). It returns io.EOF when the read reaches the end of the file.
