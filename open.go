@@ -106,25 +106,26 @@ func (c *Client) OpenRange(ctx context.Context, id, filename string, off, n int6
 	if f.local != nil {
 		return partReader{io.NewSectionReader(f.local, off, n), f.local}, nil
 	}
-	body, err := f.rangeBody(ctx, off, off+n)
+	body, err := f.c.rangeBody(ctx, f.url, off, off+n)
 	if err != nil {
 		return nil, err
 	}
 	return body, nil
 }
 
-// rangeBody GETs bytes [start, end) and returns the body positioned at
-// start (a server that ignores Range is handled by skipping).
-func (f *RemoteFile) rangeBody(ctx context.Context, start, end int64) (io.ReadCloser, error) {
+// rangeBody GETs bytes [start, end) of u and returns the body positioned at
+// start and limited to end (a server that ignores Range and answers 200 is
+// handled by skipping).
+func (c *Client) rangeBody(ctx context.Context, u string, start, end int64) (io.ReadCloser, error) {
 	if start >= end {
 		return io.NopCloser(http.NoBody), nil
 	}
-	req, err := f.c.newRequest(ctx, http.MethodGet, f.url, nil)
+	req, err := c.newRequest(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, err
 	}
 	req.Header.Set("Range", "bytes="+strconv.FormatInt(start, 10)+"-"+strconv.FormatInt(end-1, 10))
-	resp, err := f.c.do(req, nil)
+	resp, err := c.do(req, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -133,11 +134,11 @@ func (f *RemoteFile) rangeBody(ctx context.Context, start, end int64) (io.ReadCl
 	case http.StatusOK:
 		if _, err := io.CopyN(io.Discard, resp.Body, start); err != nil {
 			resp.Body.Close()
-			return nil, fmt.Errorf("GET %s: skipping to %d: %w", sanitizeURL(f.url), start, err)
+			return nil, fmt.Errorf("GET %s: skipping to %d: %w", sanitizeURL(u), start, err)
 		}
 	default:
 		resp.Body.Close()
-		return nil, fmt.Errorf("%w: GET %s: unexpected status %d to a Range request", ErrServer, sanitizeURL(f.url), resp.StatusCode)
+		return nil, fmt.Errorf("%w: GET %s: unexpected status %d to a Range request", ErrServer, sanitizeURL(u), resp.StatusCode)
 	}
 	return partReader{io.LimitReader(resp.Body, end-start), resp.Body}, nil
 }
@@ -161,7 +162,7 @@ func (f *RemoteFile) ReadAt(p []byte, off int64) (int, error) {
 		return 0, io.EOF
 	}
 	end := min(off+int64(len(p)), f.size)
-	body, err := f.rangeBody(f.ctx, off, end)
+	body, err := f.c.rangeBody(f.ctx, f.url, off, end)
 	if err != nil {
 		return 0, err
 	}
@@ -196,7 +197,7 @@ func (f *RemoteFile) Read(p []byte) (int, error) {
 		if f.stream != nil {
 			f.stream.Close()
 		}
-		body, err := f.rangeBody(f.ctx, f.off, f.size)
+		body, err := f.c.rangeBody(f.ctx, f.url, f.off, f.size)
 		if err != nil {
 			return 0, err
 		}

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"sort"
 	"sync"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // ErrNotSafetensors: the repository has neither model.safetensors nor
@@ -116,40 +118,26 @@ func (c *Client) SafetensorsMetadata(ctx context.Context, id string, opts *RepoO
 		FilesMetadata:  make(map[string]*SafetensorsFileMetadata, len(names)),
 		ParameterCount: map[string]int64{},
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		mu       sync.Mutex
-		wg       sync.WaitGroup
-		firstErr error
-		sem      = make(chan struct{}, 8)
-	)
+	var mu sync.Mutex // guards out.FilesMetadata
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(8)
 	for _, name := range names {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
+		if gctx.Err() != nil {
 			break
 		}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			fm, err := c.SafetensorsFileMetadata(ctx, id, name, opts)
-			mu.Lock()
-			defer mu.Unlock()
+		g.Go(func() error {
+			fm, err := c.SafetensorsFileMetadata(gctx, id, name, opts)
 			if err != nil {
-				if firstErr == nil {
-					firstErr = err
-					cancel()
-				}
-				return
+				return err
 			}
+			mu.Lock()
 			out.FilesMetadata[name] = fm
+			mu.Unlock()
+			return nil
 		})
 	}
-	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -249,26 +237,14 @@ func parseSafetensorsHeader(header []byte) (*SafetensorsFileMetadata, error) {
 	return fm, nil
 }
 
-// getRange GETs bytes [from, to] of u. A server that ignores Range and
-// answers 200 is handled by reading only what was asked for.
+// getRange returns bytes [from, to] of u (fewer if the file is shorter).
 func (c *Client) getRange(ctx context.Context, u string, from, to int64) ([]byte, error) {
-	req, err := c.newRequest(ctx, http.MethodGet, u, nil)
+	body, err := c.rangeBody(ctx, u, from, to+1)
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Range", fmt.Sprintf("bytes=%d-%d", from, to))
-	resp, err := c.do(req, nil)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	body := io.Reader(resp.Body)
-	if resp.StatusCode == http.StatusOK && from > 0 {
-		if _, err := io.CopyN(io.Discard, body, from); err != nil {
-			return nil, fmt.Errorf("GET %s: %w", sanitizeURL(u), err)
-		}
-	}
-	b, err := io.ReadAll(io.LimitReader(body, to-from+1))
+	defer body.Close()
+	b, err := io.ReadAll(body)
 	if err != nil {
 		return nil, fmt.Errorf("GET %s: %w", sanitizeURL(u), err)
 	}
