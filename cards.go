@@ -8,22 +8,19 @@ import (
 	"github.com/hfhub-go/hfhub/card"
 )
 
-// readmeName is the file a repository card lives in.
-const readmeName = "README.md"
-
 // ModelCard downloads and parses the README.md of a model repository at
 // opts.Revision (nil: main) through the cache, like
 // huggingface_hub.ModelCard.load. A repository without README is
 // [ErrEntryNotFound]; front matter that is not YAML is an error naming the
 // line.
 func (c *Client) ModelCard(ctx context.Context, id string, opts *RepoOptions) (*card.ModelCard, error) {
-	b, err := c.readRepoFile(ctx, id, readmeName, RepoModel, opts.revision())
+	b, err := c.readRepoFile(ctx, id, RepoCardName, RepoModel, opts.revision())
 	if err != nil {
 		return nil, err
 	}
 	mc, err := card.ParseModel(b)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", id, readmeName, err)
+		return nil, fmt.Errorf("%s %s: %w", id, RepoCardName, err)
 	}
 	return mc, nil
 }
@@ -33,13 +30,13 @@ func (c *Client) ModelCard(ctx context.Context, id string, opts *RepoOptions) (*
 // opts.RepoType is ignored. A repository without README is
 // [ErrEntryNotFound].
 func (c *Client) DatasetCard(ctx context.Context, id string, opts *RepoOptions) (*card.DatasetCard, error) {
-	b, err := c.readRepoFile(ctx, id, readmeName, RepoDataset, opts.revision())
+	b, err := c.readRepoFile(ctx, id, RepoCardName, RepoDataset, opts.revision())
 	if err != nil {
 		return nil, err
 	}
 	dc, err := card.ParseDataset(b)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", id, readmeName, err)
+		return nil, fmt.Errorf("%s %s: %w", id, RepoCardName, err)
 	}
 	return dc, nil
 }

@@ -48,7 +48,8 @@ type Dataset struct {
 // dataset.ErrInvalidMetadata, dataset.ErrEmptyDataset or
 // dataset.ErrNoSupportedFiles when the datasets library would fail too.
 func (c *Client) Dataset(ctx context.Context, id string, opts *DatasetOptions) (*Dataset, error) {
-	info, err := c.DatasetInfo(ctx, id, &RepoInfoOptions{Revision: opts.revision()})
+	// Only the commit is needed: the files come from one tree listing at it.
+	info, err := c.DatasetInfo(ctx, id, &RepoInfoOptions{Revision: opts.revision(), Expand: []string{"sha"}})
 	if err != nil {
 		return nil, err
 	}
@@ -60,13 +61,13 @@ func (c *Client) Dataset(ctx context.Context, id string, opts *DatasetOptions) (
 		return nil, err
 	}
 	in := dataset.Input{Files: d.Files}
-	if slices.Contains(d.Files, readmeName) {
-		b, err := c.readRepoFile(ctx, id, readmeName, RepoDataset, d.Commit)
+	if slices.Contains(d.Files, RepoCardName) {
+		b, err := c.readRepoFile(ctx, id, RepoCardName, RepoDataset, d.Commit)
 		if err != nil {
 			return nil, err
 		}
 		if d.Card, err = card.ParseDataset(b); err != nil {
-			return nil, fmt.Errorf("dataset %s: %s: %w", id, readmeName, err)
+			return nil, fmt.Errorf("dataset %s: %s: %w", id, RepoCardName, err)
 		}
 		in.Card = &d.Card.Data
 	}
