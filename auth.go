@@ -1,9 +1,5 @@
 package hfhub
 
-import (
-	"os"
-)
-
 // token returns the token requests send (spec §6.1, §6.2): none when
 // Anonymous; the explicit WithToken token; else, unless
 // DisableImplicitToken, HF_TOKEN / HUGGING_FACE_HUB_TOKEN, then the token
@@ -30,10 +26,9 @@ func (c *Client) resolveToken() (string, bool) {
 	if c.cfg.TokenPath == "" {
 		return "", false
 	}
-	b, err := os.ReadFile(c.cfg.TokenPath)
+	t, err := readTokenFile(c.cfg.TokenPath)
 	if err != nil {
-		return "", false // no token file: anonymous
+		return "", false // an unreadable token file: anonymous
 	}
-	t := cleanToken(string(b))
 	return t, t != ""
 }

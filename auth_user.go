@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 )
 
 // AccessToken describes the token used for a request (whoami).
@@ -84,7 +85,7 @@ func (c *Client) WhoAmI(ctx context.Context) (*User, error) {
 }
 
 func (c *Client) whoAmI(ctx context.Context, token string) (*User, error) {
-	req, err := c.newRequest(ctx, "GET", c.apiURL("whoami-v2"), nil)
+	req, err := c.newRequest(ctx, http.MethodGet, c.apiURL("whoami-v2"), nil)
 	if err != nil {
 		return nil, err
 	}
