@@ -293,7 +293,8 @@ func (c *Cache) Stats(ctx context.Context) (*Stats, error) {
 // ParseSize parses a size such as "50G", "1.5TB", "800M", "10GiB" or
 // "1048576" into bytes. K, M, G, T, P are decimal (powers of 1000, as the
 // Python client prints sizes); Ki, Mi, Gi, Ti, Pi are binary. A trailing B
-// is optional and case is ignored.
+// is optional and case is ignored. A plain byte count is exact, however
+// large.
 func ParseSize(s string) (int64, error) {
 	in := s
 	s = strings.TrimSpace(strings.ToUpper(s))
@@ -311,6 +312,9 @@ func ParseSize(s string) (int64, error) {
 			s, mult = strings.TrimSpace(rest), u.mult
 			break
 		}
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil && n >= 0 && mult == 1 {
+		return n, nil // exact: no rounding through float64
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || f < 0 || f*mult > 1<<62 {

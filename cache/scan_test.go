@@ -210,7 +210,7 @@ func TestFormatAndParseSize(t *testing.T) {
 			t.Errorf("FormatSize(%d) = %q, want %q", n, got, want)
 		}
 	}
-	for in, want := range map[string]int64{"50G": 50e9, "1.5TB": 15e11, "800m": 8e8, "10GiB": 10 << 30, "1048576": 1 << 20, "2 KB": 2000} {
+	for in, want := range map[string]int64{"50G": 50e9, "1.5TB": 15e11, "800m": 8e8, "10GiB": 10 << 30, "1048576": 1 << 20, "2 KB": 2000, "9007199254740993": 9007199254740993} {
 		if got, err := ParseSize(in); err != nil || got != want {
 			t.Errorf("ParseSize(%q) = %d, %v; want %d", in, got, err, want)
 		}
