@@ -138,6 +138,7 @@ type ObjectError struct {
 	Message string `json:"message"`
 }
 
+// Error returns "lfs object error {code}: {message}".
 func (e *ObjectError) Error() string {
 	return "lfs object error " + strconv.Itoa(e.Code) + ": " + e.Message
 }

@@ -74,6 +74,7 @@ type HTTPError struct {
 	Body        string // first KiB of the response body
 }
 
+// Error returns "{method} {url}: {status}[: {body}]".
 func (e *HTTPError) Error() string {
 	msg := fmt.Sprintf("%s %s: %d %s", e.Method, e.URL, e.StatusCode, http.StatusText(e.StatusCode))
 	if e.Body != "" {
