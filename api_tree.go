@@ -116,7 +116,8 @@ func (c *Client) ListRepoFiles(ctx context.Context, id string, opts *RepoOptions
 	return files, nil
 }
 
-// PathsInfoOptions configures [Client.PathsInfo].
+// PathsInfoOptions configures [Client.PathsInfo]. A nil pointer asks about
+// a model repo's main branch, without expansion.
 type PathsInfoOptions struct {
 	RepoType RepoType
 	Revision string // empty: "main"
@@ -163,7 +164,8 @@ type GitRefs struct {
 	PullRequests []GitRef `json:"pullRequests,omitempty"` // only with IncludePullRequests
 }
 
-// ListRepoRefsOptions configures [Client.ListRepoRefs].
+// ListRepoRefsOptions configures [Client.ListRepoRefs]. A nil pointer lists
+// a model repo's refs without pull requests.
 type ListRepoRefsOptions struct {
 	RepoType            RepoType
 	IncludePullRequests bool
@@ -213,7 +215,8 @@ type GitCommit struct {
 	Formatted *FormattedCommit `json:"formatted,omitempty"`
 }
 
-// ListRepoCommitsOptions configures [Client.ListRepoCommits].
+// ListRepoCommitsOptions configures [Client.ListRepoCommits]. A nil pointer
+// lists the whole history of a model repo's main branch.
 type ListRepoCommitsOptions struct {
 	RepoType  RepoType
 	Revision  string // empty: "main"

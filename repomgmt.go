@@ -83,7 +83,8 @@ func (c *Client) CreateRepo(ctx context.Context, id string, opts *CreateRepoOpti
 	return nil, fmt.Errorf("create %s %s: %w", opts.RepoType, id, err)
 }
 
-// DeleteRepoOptions configures [Client.DeleteRepo].
+// DeleteRepoOptions configures [Client.DeleteRepo]. A nil pointer deletes a
+// model repo and fails if it does not exist.
 type DeleteRepoOptions struct {
 	RepoType RepoType
 	// MissingOK turns "no such repository" into success.
@@ -172,7 +173,9 @@ func (c *Client) UpdateRepoSettings(ctx context.Context, id string, s RepoSettin
 	return nil
 }
 
-// CreateBranchOptions configures [Client.CreateBranch].
+// CreateBranchOptions configures [Client.CreateBranch]. A nil pointer
+// branches a model repo from the head of main and fails if the branch
+// exists.
 type CreateBranchOptions struct {
 	RepoType RepoType
 	// Revision is where the branch starts (branch, tag or commit); empty
@@ -203,7 +206,9 @@ func (c *Client) DeleteBranch(ctx context.Context, id, branch string, opts *Repo
 	return c.changeRef(ctx, http.MethodDelete, opts.repoType(), id, "branch", branch, branch, nil, false)
 }
 
-// CreateTagOptions configures [Client.CreateTag].
+// CreateTagOptions configures [Client.CreateTag]. A nil pointer tags the
+// head of a model repo's main branch, without a message, and fails if the
+// tag exists.
 type CreateTagOptions struct {
 	RepoType RepoType
 	// Revision is what the tag points at (branch, tag or commit); empty

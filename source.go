@@ -36,7 +36,8 @@ type SourceFile struct {
 	Size int64
 }
 
-// HubSourceOptions selects what a [Client.HubSource] reads.
+// HubSourceOptions selects what a [Client.HubSource] reads. A nil pointer
+// reads the whole of a model repo at main with default download options.
 type HubSourceOptions struct {
 	RepoType RepoType
 	Revision string // branch, tag or commit; empty means "main"

@@ -40,7 +40,8 @@ func (c *Client) UploadFile(ctx context.Context, id, localPath, pathInRepo strin
 	return c.CreateCommit(ctx, id, []CommitOperation{AddFromPath(pathInRepo, localPath)}, opts)
 }
 
-// UploadFolderOptions configures [Client.UploadFolder].
+// UploadFolderOptions configures [Client.UploadFolder]. A nil pointer
+// uploads every file (minus DefaultIgnorePatterns) to the root of main.
 type UploadFolderOptions struct {
 	CommitOptions
 	// PathInRepo is the folder of the repo the files go to ("" = root).
