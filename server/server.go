@@ -23,6 +23,8 @@ type Server struct {
 	contentURL string
 	pageSize   int
 	secret     []byte
+	maxCommit  int64         // see WithMaxCommitBytes
+	bodyIdle   time.Duration // see WithBodyIdleTimeout
 
 	mux        *http.ServeMux
 	repoAPI    map[string]repoRoute // /api/{T}/{id}/{name}/...
@@ -107,6 +109,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		defer s.logRequest(r, lw, time.Now())
 		w = lw
 	}
+	s.limitBody(w, r)
 	h := w.Header()
 	h.Set("Access-Control-Allow-Origin", "*")
 	h.Set("Access-Control-Expose-Headers", "X-Repo-Commit,X-Request-Id,X-Error-Code,X-Error-Message,X-Total-Count,ETag,Link,Accept-Ranges,Content-Range,X-Linked-Size,X-Linked-ETag,X-Xet-Hash")

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -35,6 +36,7 @@ func (s *Server) handleCommit(w http.ResponseWriter, r *http.Request, req *repoR
 	if !ok {
 		rev = store.DefaultBranch
 	}
+	s.commitBody(w, r)
 	creq, err := s.parseCommit(r, rev)
 	if err != nil {
 		s.writeStoreError(w, r, req, err)
@@ -75,10 +77,14 @@ func (s *Server) parseCommit(r *http.Request, rev string) (*store.CommitRequest,
 		return fmt.Errorf("%w: "+format, append([]any{store.ErrInvalid}, args...)...)
 	}
 	creq := &store.CommitRequest{Revision: rev}
-	sc := bufio.NewScanner(r.Body)
+	body := &readErrRecorder{r: r.Body}
+	sc := bufio.NewScanner(body)
 	sc.Buffer(make([]byte, 0, 64<<10), maxCommitLine)
 	first := true
 	for sc.Scan() {
+		if body.failed() {
+			break // the last token is a line cut short by the failed read
+		}
 		line := bytes.TrimSpace(sc.Bytes())
 		if len(line) == 0 {
 			continue
@@ -175,7 +181,11 @@ func (s *Server) parseCommit(r *http.Request, rev string) (*store.CommitRequest,
 			return nil, bad("unknown commit line key %q", l.Key)
 		}
 	}
-	if err := sc.Err(); err != nil {
+	err := sc.Err()
+	if body.failed() {
+		err = body.err
+	}
+	if err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
 			return nil, bad("a commit line is longer than %d bytes: send big files through LFS", maxCommitLine)
 		}
@@ -189,3 +199,22 @@ func (s *Server) parseCommit(r *http.Request, rev string) (*store.CommitRequest,
 	}
 	return creq, nil
 }
+
+// readErrRecorder remembers the first read error of a body, so that a line
+// cut short by a failed read (a body over its cap, a stalled client) is
+// reported as that failure, not as malformed JSON.
+type readErrRecorder struct {
+	r   io.Reader
+	err error
+}
+
+func (e *readErrRecorder) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && e.err == nil {
+		e.err = err
+	}
+	return n, err
+}
+
+// failed reports whether a read failed other than by reaching the end.
+func (e *readErrRecorder) failed() bool { return e.err != nil && !errors.Is(e.err, io.EOF) }

@@ -16,6 +16,9 @@ const maxJSONBody = 10 << 20
 func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	dec := json.NewDecoder(io.LimitReader(r.Body, maxJSONBody))
 	if err := dec.Decode(v); err != nil && !(errors.Is(err, io.EOF) && r.ContentLength <= 0) {
+		if bodyError(w, r, err) {
+			return false
+		}
 		writeError(w, r, http.StatusBadRequest, "", "Invalid JSON body: "+err.Error())
 		return false
 	}
@@ -25,6 +28,9 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 // writeStoreError answers a failed store write the way the Hub answers
 // the same failure.
 func (s *Server) writeStoreError(w http.ResponseWriter, r *http.Request, req *repoRequest, err error) {
+	if bodyError(w, r, err) {
+		return
+	}
 	switch {
 	case errors.Is(err, store.ErrRepoNotFound):
 		var u *User

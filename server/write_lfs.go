@@ -209,7 +209,7 @@ func (s *Server) putPart(w http.ResponseWriter, r *http.Request, oid string, siz
 	}
 	etag, err := writePart(dir, partName(n), io.LimitReader(r.Body, want+1), want)
 	if err != nil {
-		if r.Context().Err() == nil {
+		if !bodyError(w, r, err) && r.Context().Err() == nil {
 			writeText(w, r, http.StatusBadRequest, "", "", err.Error())
 		}
 		return
