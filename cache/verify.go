@@ -3,7 +3,6 @@ package cache
 import (
 	"cmp"
 	"context"
-	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -15,9 +14,9 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
 	"sync"
 
+	"github.com/hfhub-go/hfhub/internal/gitblob"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -260,8 +259,7 @@ func hashFile(ctx context.Context, path, algo string) (string, int64, error) {
 		if err != nil {
 			return "", 0, err
 		}
-		h = sha1.New()
-		h.Write([]byte("blob " + strconv.FormatInt(fi.Size(), 10) + "\x00"))
+		h = gitblob.NewHash(fi.Size())
 	}
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)

@@ -3,15 +3,15 @@ package lfs
 import (
 	"bytes"
 	"context"
-	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"hash"
 	"io"
 	"os"
-	"strconv"
 	"sync"
+
+	"github.com/hfhub-go/hfhub/internal/gitblob"
 )
 
 // SampleSize is how many leading bytes of a file the preupload call sees.
@@ -39,10 +39,7 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 1<<20); return &b }}
 func InfoFromBytes(b []byte) UploadInfo {
 	info := UploadInfo{Size: int64(len(b)), OID: sha256.Sum256(b)}
 	info.Sample = bytes.Clone(b[:min(len(b), SampleSize)])
-	g := sha1.New()
-	writeGitHeader(g, info.Size)
-	g.Write(b)
-	info.GitOID = hex.EncodeToString(g.Sum(nil))
+	info.GitOID = gitblob.ID(b)
 	return info
 }
 
@@ -106,8 +103,7 @@ func infoFrom(ctx context.Context, r io.Reader, size int64) (UploadInfo, error) 
 	var gh hash.Hash
 	w := io.Writer(sh)
 	if size >= 0 {
-		gh = sha1.New()
-		writeGitHeader(gh, size)
+		gh = gitblob.NewHash(size)
 		w = io.MultiWriter(sh, gh)
 	}
 	bp := bufPool.Get().(*[]byte)
@@ -146,15 +142,6 @@ func infoFrom(ctx context.Context, r io.Reader, size int64) (UploadInfo, error) 
 	return info, nil
 }
 
-func writeGitHeader(h hash.Hash, size int64) {
-	h.Write([]byte("blob " + strconv.FormatInt(size, 10) + "\x00"))
-}
-
 // GitBlobOID returns the git blob sha1 of b as 40 hex digits: the oid the Hub
 // reports for a regular file.
-func GitBlobOID(b []byte) string {
-	g := sha1.New()
-	writeGitHeader(g, int64(len(b)))
-	g.Write(b)
-	return hex.EncodeToString(g.Sum(nil))
-}
+func GitBlobOID(b []byte) string { return gitblob.ID(b) }
