@@ -4,6 +4,7 @@
 # `hf serve`.
 #
 #   bench/download.sh [RUNS] [BIG_SIZE_MIB] [SMALL_FILES]   # defaults: 5 1024 1000
+#   HF_BIN=/path/to/hf bench/download.sh ...                # time that build
 #
 # It builds hf, generates a repo with one BIG_SIZE_MIB MiB LFS file
 # (bench/big, big.bin) and a repo of SMALL_FILES files of 4-64 KiB
@@ -36,8 +37,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "building hf..." >&2
-go build -o "$WORK/hf" ./cmd/hf
+if [[ -n ${HF_BIN:-} ]]; then # compare builds: HF_BIN=/path/to/hf bench/download.sh
+	cp "$HF_BIN" "$WORK/hf"
+else
+	echo "building hf..." >&2
+	go build -o "$WORK/hf" ./cmd/hf
+fi
 if "$WORK/hf" download --help >/dev/null 2>&1; then
 	HFDL=(hf)
 else
