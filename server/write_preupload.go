@@ -12,7 +12,10 @@ import (
 // current oid when the path exists at rev (so clients skip unchanged files).
 // A file goes through LFS when it is at least store.LFSThreshold bytes,
 // matches an LFS rule of .gitattributes at rev, or its sample holds a NUL
-// byte (binary content).
+// byte (binary content). shouldIgnore is true for paths the root
+// .gitignore ignores: the "gitIgnore" content sent with the request when
+// the commit adds a .gitignore (as the Python client does), else the
+// .gitignore at rev.
 func (s *Server) handlePreupload(w http.ResponseWriter, r *http.Request, req *repoRequest) {
 	if !allowMethods(w, r, http.MethodPost) {
 		return
@@ -31,12 +34,18 @@ func (s *Server) handlePreupload(w http.ResponseWriter, r *http.Request, req *re
 			Sample []byte `json:"sample"`
 			Size   int64  `json:"size"`
 		} `json:"files"`
-		GitIgnore string `json:"gitIgnore"`
+		GitIgnore *string `json:"gitIgnore"`
 	}
 	if !readJSON(w, r, &body) {
 		return
 	}
 	attrs := store.ParseGitattributes(s.readSmallFile(c, ".gitattributes", 1<<20))
+	var ignore store.Gitignore
+	if body.GitIgnore != nil {
+		ignore = store.ParseGitignore([]byte(*body.GitIgnore))
+	} else {
+		ignore = store.ParseGitignore(s.readSmallFile(c, ".gitignore", 1<<20))
+	}
 	type answer struct {
 		Path         string `json:"path"`
 		UploadMode   string `json:"uploadMode"`
@@ -49,7 +58,7 @@ func (s *Server) handlePreupload(w http.ResponseWriter, r *http.Request, req *re
 			writeError(w, r, http.StatusBadRequest, "", err.Error())
 			return
 		}
-		a := answer{Path: f.Path, UploadMode: "regular"}
+		a := answer{Path: f.Path, UploadMode: "regular", ShouldIgnore: ignore.Ignored(f.Path)}
 		if f.Size >= store.LFSThreshold || attrs.IsLFS(f.Path) || bytes.IndexByte(f.Sample, 0) >= 0 {
 			a.UploadMode = "lfs"
 		}
