@@ -66,7 +66,14 @@
 //     cmdutil.FlagErrorf(...) (exit 2). The library's errors map to exit
 //     codes by themselves (not found 3, auth 4, network 5, Ctrl-C 130);
 //     for your own failures return cmdutil.Errorf(code, hint, ...).
-//     Root prints one line: "Error: <message>. Hint: <hint>".
+//     Root prints one line: "Error: <message>. Hint: <hint>", or with
+//     --format json one object {"error", "hint", "exit_code", "kind"}
+//     ([ErrorReport]).
+//   - Sizes for people: [HumanSize] ("3.0M", as the Python CLI), counts
+//     with [Plural] ("1 revision"); JSON keeps raw byte counts.
+//   - The library's warnings reach stderr through [Factory.Logger], which
+//     f.Client() passes to the client; a client built by hand should get it
+//     too (hfhub.WithLogger).
 //   - Never call os.Exit, never print to os.Stdout/os.Stderr directly.
 //
 // # Exit codes

@@ -2,9 +2,8 @@ package cmdutil
 
 import (
 	"os"
-	"runtime/debug"
-	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // GlobalFlags are the flags every command accepts (persistent flags of the
@@ -30,12 +29,25 @@ type Factory struct {
 
 	clientOnce sync.Once
 	clientVal  clientResult
+
+	// progress is the last renderer Progress returned: warnings are
+	// printed above its bars (logger.go).
+	progress atomic.Pointer[Progress]
 }
 
 // NewFactory returns a Factory over the given streams, reading the real
 // environment.
 func NewFactory(io *IOStreams) *Factory {
 	return &Factory{IO: io, Globals: &GlobalFlags{Format: FormatTable}, Getenv: os.Getenv}
+}
+
+// Finish ends what the command left running: the bars of the last
+// [Factory.Progress] (printing the warnings kept while they ran). Run calls
+// it when the command returns, before printing its error.
+func (f *Factory) Finish() {
+	if p := f.progress.Load(); p != nil {
+		p.Wait()
+	}
 }
 
 // Printer returns a printer configured by --format and --quiet.
@@ -59,15 +71,7 @@ func (f *Factory) ProgressMode() ProgressMode {
 // Progress returns a new progress renderer on stderr in [Factory.ProgressMode].
 // Call its Wait before printing results.
 func (f *Factory) Progress() *Progress {
-	return NewProgress(f.ProgressMode(), f.IO.ErrOut)
-}
-
-// Version returns the version of hf: the module version it was built from
-// ("v1.2.3"), or "devel" for a build from a work tree.
-func Version() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok || bi.Main.Version == "" || bi.Main.Version == "(devel)" {
-		return "devel"
-	}
-	return strings.TrimSpace(bi.Main.Version)
+	p := NewProgress(f.ProgressMode(), f.IO.ErrOut)
+	f.progress.Store(p)
+	return p
 }

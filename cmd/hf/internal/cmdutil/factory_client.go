@@ -24,11 +24,13 @@ func (f *Factory) Client() (*hfhub.Client, error) {
 }
 
 // ClientOptions are the options [Factory.Client] passes to hfhub.New:
-// the environment, the user agent of hf and the global flags.
+// the environment, the user agent of hf, the warnings logger
+// ([Factory.Logger]) and the global flags.
 func (f *Factory) ClientOptions() []hfhub.Option {
 	opts := []hfhub.Option{
 		hfhub.WithEnv(f.Getenv),
 		hfhub.WithUserAgent("hf", Version()),
+		hfhub.WithLogger(f.Logger()),
 	}
 	if f.Globals.Endpoint != "" {
 		opts = append(opts, hfhub.WithEndpoint(f.Globals.Endpoint))

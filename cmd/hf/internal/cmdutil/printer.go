@@ -158,8 +158,8 @@ func (p *Printer) Time(t time.Time) string {
 	return relativeTime(time.Since(t))
 }
 
-// Size formats a byte count: "1.2 MB" style on a terminal, the exact number
-// in a pipe.
+// Size formats a byte count for a table: [HumanSize] on a terminal, the
+// exact number of bytes in a pipe (JSON always has raw byte counts).
 func (p *Printer) Size(n int64) string {
 	if !p.IO.IsStdoutTTY() {
 		return fmt.Sprint(n)
@@ -167,21 +167,32 @@ func (p *Printer) Size(n int64) string {
 	return HumanSize(n)
 }
 
-// HumanSize formats n bytes with decimal units (kB, MB, GB), as the Python
-// CLI does.
+// HumanSize formats n bytes the way the Python hf CLI shows sizes: one
+// decimal and a decimal unit letter, no space ("3.0M", "1.2G", "999.9K").
+// Below 1000 bytes it prints the exact count with a B ("0B", "512B") where
+// the Python CLI would print "512.0". Every size hf prints for people goes
+// through this function.
 func HumanSize(n int64) string {
-	const unit = 1000
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
+	if n > -1000 && n < 1000 {
+		return fmt.Sprintf("%dB", n)
 	}
 	f := float64(n)
-	for _, u := range []string{"kB", "MB", "GB", "TB", "PB"} {
-		f /= unit
-		if f < unit {
-			return fmt.Sprintf("%.1f %s", f, u)
+	for _, u := range []string{"K", "M", "G", "T", "P"} {
+		f /= 1000
+		if f > -999.95 && f < 999.95 { // would round to 1000.0: next unit
+			return fmt.Sprintf("%.1f%s", f, u)
 		}
 	}
-	return fmt.Sprintf("%.1f EB", f/unit)
+	return fmt.Sprintf("%.1fE", f/1000)
+}
+
+// Plural returns "1 <one>" or "<n> <many>": Plural(1, "revision",
+// "revisions") is "1 revision", Plural(0, "entry", "entries") "0 entries".
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 func relativeTime(d time.Duration) string {
@@ -203,10 +214,7 @@ func relativeTime(d time.Duration) string {
 }
 
 func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
+	return Plural(n, word, word+"s")
 }
 
 // truncate shortens s to at most n runes, ending with "…".

@@ -1,6 +1,7 @@
 package cmdutil
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"sync"
@@ -58,9 +59,12 @@ type Progress struct {
 	mode ProgressMode
 	w    io.Writer
 
-	mu    sync.Mutex
-	bars  *mpb.Progress
-	files map[string]*fileProgress
+	mu      sync.Mutex
+	bars    *mpb.Progress
+	files   map[string]*fileProgress
+	pending [][]byte // lines written while the bars run, printed by Wait
+	closing bool     // Wait has started
+	waited  bool     // the bars are gone: Write goes straight to w
 }
 
 var _ hfhub.ProgressObserver = (*Progress)(nil)
@@ -194,13 +198,19 @@ func (p *Progress) end(key string, ev hfhub.ProgressEvent) {
 	p.emit(ProgressEvent{Event: "file_done", Repo: ev.RepoID, File: ev.Path, Bytes: fp.done, Total: fp.total, Cached: ev.Cached})
 }
 
-// Wait ends every bar still running and waits until the bars are drawn for
-// the last time. Call it once, after the download has returned.
+// Wait ends every bar still running, waits until the bars are drawn for
+// the last time, then prints the lines written to p meanwhile (warnings).
+// Call it after the download has returned; later calls do nothing.
 func (p *Progress) Wait() {
 	if p == nil || p.bars == nil {
 		return
 	}
 	p.mu.Lock()
+	if p.closing {
+		p.mu.Unlock()
+		return
+	}
+	p.closing = true
 	for _, fp := range p.files {
 		if !fp.ended && fp.bar != nil {
 			fp.bar.Abort(false)
@@ -209,6 +219,31 @@ func (p *Progress) Wait() {
 	}
 	p.mu.Unlock()
 	p.bars.Wait()
+	p.mu.Lock()
+	p.waited = true
+	pending := p.pending
+	p.pending = nil
+	p.mu.Unlock()
+	for _, b := range pending {
+		_, _ = p.w.Write(b) // best effort, like the bars themselves
+	}
+}
+
+// Write writes b (whole lines) to stderr. While bars are drawn it keeps
+// them for Wait to print after the last frame: a line written in between
+// would be overwritten by the next frame, and one handed to the bars after
+// their last frame would be lost.
+func (p *Progress) Write(b []byte) (int, error) {
+	if p.bars != nil {
+		p.mu.Lock()
+		if !p.waited {
+			p.pending = append(p.pending, bytes.Clone(b))
+			p.mu.Unlock()
+			return len(b), nil
+		}
+		p.mu.Unlock()
+	}
+	return p.w.Write(b)
 }
 
 // emit writes one JSON line in JSON mode; p.mu is held.

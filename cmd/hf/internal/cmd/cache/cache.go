@@ -84,9 +84,15 @@ func (c *Common) Open() (*hfcache.Cache, error) {
 func (c *Common) scan(cmd *cobra.Command, ca *hfcache.Cache) (*hfcache.Report, error) {
 	rep, err := ca.Scan(cmd.Context())
 	if errors.Is(err, hfcache.ErrCacheNotFound) {
-		return nil, cmdutil.NewError(cmdutil.ExitNotFound, "download something first, or point HF_HUB_CACHE / --cache-dir at your cache", err)
+		return nil, noCache(ca.Dir)
 	}
 	return rep, err
+}
+
+// noCache is the error for a missing cache folder (exit 3).
+func noCache(dir string) error {
+	return cmdutil.Errorf(cmdutil.ExitNotFound, "download something first, or point HF_HUB_CACHE / --cache-dir at your cache",
+		"there is no cache at %s", dir)
 }
 
 // warn prints scan warnings to stderr.
@@ -134,10 +140,10 @@ func runPlan(cmd *cobra.Command, c *Common, ca *hfcache.Cache, plan *hfcache.Del
 		if p.IsJSON() {
 			return p.JSON(planResult{DryRun: true, Plan: plan})
 		}
-		p.Infof("Dry run: nothing removed. Would free %s.", hfcache.FormatSize(plan.ExpectedFreedSize))
+		p.Infof("Dry run: nothing removed. Would free %s.", cmdutil.HumanSize(plan.ExpectedFreedSize))
 		return nil
 	}
-	ok, err := confirm(c.IO, yes, fmt.Sprintf("Remove them and free %s?", hfcache.FormatSize(plan.ExpectedFreedSize)))
+	ok, err := confirm(c.IO, yes, fmt.Sprintf("Remove them and free %s?", cmdutil.HumanSize(plan.ExpectedFreedSize)))
 	if err != nil {
 		return err
 	}
@@ -156,7 +162,7 @@ func runPlan(cmd *cobra.Command, c *Common, ca *hfcache.Cache, plan *hfcache.Del
 	if p.IsJSON() {
 		return p.JSON(planResult{Plan: plan, Result: res})
 	}
-	p.Infof("Removed %d paths; freed about %s.", res.Removed, hfcache.FormatSize(plan.ExpectedFreedSize))
+	p.Infof("Removed %s; freed about %s.", cmdutil.Plural(res.Removed, "path", "paths"), cmdutil.HumanSize(plan.ExpectedFreedSize))
 	return nil
 }
 
@@ -178,16 +184,16 @@ func describePlan(c *Common, plan *hfcache.DeletePlan, dry bool) {
 		fmt.Fprintf(out, "  repo folder %s\n", r)
 	}
 	if n := len(plan.Blobs); n > 0 {
-		fmt.Fprintf(out, "  %d blobs no remaining revision uses\n", n)
+		fmt.Fprintf(out, "  %s no remaining revision uses\n", cmdutil.Plural(n, "blob", "blobs"))
 	}
 	if n := len(plan.Incomplete); n > 0 {
-		fmt.Fprintf(out, "  %d stale partial downloads\n", n)
+		fmt.Fprintf(out, "  %s\n", cmdutil.Plural(n, "stale partial download", "stale partial downloads"))
 	}
 	if n := len(plan.Extracted); n > 0 {
-		fmt.Fprintf(out, "  %d extracted archive folders\n", n)
+		fmt.Fprintf(out, "  %s\n", cmdutil.Plural(n, "extracted archive folder", "extracted archive folders"))
 	}
 	if n := len(plan.Locks); n > 0 {
-		fmt.Fprintf(out, "  %d unused lock files\n", n)
+		fmt.Fprintf(out, "  %s\n", cmdutil.Plural(n, "unused lock file", "unused lock files"))
 	}
-	fmt.Fprintf(out, "Total: %s.\n", hfcache.FormatSize(plan.ExpectedFreedSize))
+	fmt.Fprintf(out, "Total: %s to free.\n", cmdutil.HumanSize(plan.ExpectedFreedSize))
 }

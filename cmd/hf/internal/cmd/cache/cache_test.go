@@ -188,7 +188,7 @@ func TestPruneEvictStatsVerify(t *testing.T) {
 		t.Errorf("evict without --max-size: %v", err)
 	}
 	_, stderr, err := run(t, dir, "evict", "--max-size", "0", "--dry-run")
-	if err != nil || !strings.Contains(stderr, "would evict 1 revisions") {
+	if err != nil || !strings.Contains(stderr, "would evict 1 revision: 506B -> 0B (budget 0B).") {
 		t.Errorf("evict dry run: %v %q", err, stderr)
 	}
 	if _, _, err := run(t, dir, "evict", "--max-size", "0"); err != nil {

@@ -2,7 +2,7 @@ package cache
 
 import (
 	"context"
-	"fmt"
+	"errors"
 
 	"github.com/spf13/cobra"
 
@@ -61,6 +61,9 @@ func runEvict(cmd *cobra.Command, opts *EvictOptions) error {
 		return err
 	}
 	res, err := ca.Evict(cmd.Context(), max, &hfcache.EvictOptions{DryRun: opts.DryRun})
+	if errors.Is(err, hfcache.ErrCacheNotFound) {
+		return noCache(ca.Dir)
+	}
 	if err != nil {
 		return err
 	}
@@ -82,10 +85,10 @@ func runEvict(cmd *cobra.Command, opts *EvictOptions) error {
 	if opts.DryRun {
 		verb = "Dry run: would evict"
 	}
-	p.Infof("%s %d revisions: %s -> %s (budget %s).", verb, len(res.Evicted),
-		hfcache.FormatSize(res.SizeBefore), hfcache.FormatSize(res.SizeAfter), hfcache.FormatSize(res.MaxBytes))
+	p.Infof("%s %s: %s -> %s (budget %s).", verb, cmdutil.Plural(len(res.Evicted), "revision", "revisions"),
+		cmdutil.HumanSize(res.SizeBefore), cmdutil.HumanSize(res.SizeAfter), cmdutil.HumanSize(res.MaxBytes))
 	if res.SizeAfter > res.MaxBytes {
-		p.Warnf("the cache is still over budget (%s)", fmt.Sprint(hfcache.FormatSize(res.SizeAfter)))
+		p.Warnf("the cache is still over budget (%s)", cmdutil.HumanSize(res.SizeAfter))
 	}
 	return nil
 }

@@ -136,7 +136,11 @@ func runLs(cmd *cobra.Command, opts *LsOptions) error {
 		return err
 	}
 	if !p.IsJSON() && !p.Quiet && opts.IO.IsStdoutTTY() {
-		p.Infof("\n%d entries, %s on disk in %s.", len(es), cmdutil.HumanSize(rep.SizeOnDisk), rep.Dir)
+		what := cmdutil.Plural(len(es), "repo", "repos")
+		if opts.Revisions {
+			what = cmdutil.Plural(len(es), "revision", "revisions")
+		}
+		p.Infof("\n%s, %s on disk in %s.", what, cmdutil.HumanSize(rep.SizeOnDisk), rep.Dir)
 	}
 	return nil
 }

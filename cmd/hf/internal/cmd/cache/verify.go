@@ -71,7 +71,7 @@ func runVerify(cmd *cobra.Command, opts *VerifyOptions) error {
 	}
 	res, err := ca.Verify(cmd.Context(), opts.RepoType, opts.RepoID, vo)
 	if errors.Is(err, hfcache.ErrNotCached) {
-		return cmdutil.NewError(cmdutil.ExitNotFound, "see `hf cache ls --revisions` for what is cached", err)
+		return notCached(opts, ca.Dir)
 	}
 	if err != nil {
 		return err
@@ -106,17 +106,41 @@ func runVerify(cmd *cobra.Command, opts *VerifyOptions) error {
 		for _, u := range res.Unverifiable {
 			p.Warnf("%s: no known hash (cached without symlinks and no tree cache); not checked", u)
 		}
-		p.Infof("Checked %d files (%d blobs, %s) in %d revisions of %s/%s: %d problems.",
-			res.Files, res.Blobs, cmdutil.HumanSize(res.Bytes), len(res.Revisions), opts.RepoType, opts.RepoID, len(res.Problems))
+		problems := "no problems"
+		if n := len(res.Problems); n > 0 {
+			problems = cmdutil.Plural(n, "problem", "problems")
+		}
+		p.Infof("Checked %s (%s, %s) in %s of %s: %s.",
+			cmdutil.Plural(res.Files, "file", "files"), cmdutil.Plural(res.Blobs, "blob", "blobs"), cmdutil.HumanSize(res.Bytes),
+			cmdutil.Plural(len(res.Revisions), "revision", "revisions"), repoName(opts.RepoType, opts.RepoID), problems)
 	}
 	if opts.Repair && len(res.Problems) > 0 && !p.IsJSON() {
-		p.Infof("Repaired %d of %d problems.", repaired(res), len(res.Problems))
+		p.Infof("Problems repaired: %d of %d.", repaired(res), len(res.Problems))
 	}
 	if !res.OK() { // a problem left unrepaired
-
 		return cmdutil.NewError(cmdutil.ExitError, "", fmt.Errorf("%w", cmdutil.ErrSilent))
 	}
 	return nil
+}
+
+// notCached is the error for a repo (or revision) the cache does not hold:
+// "<repo> is not in the cache at <dir>", exit 3.
+func notCached(opts *VerifyOptions, dir string) error {
+	what := repoName(opts.RepoType, opts.RepoID)
+	if opts.Revision != "" {
+		what = fmt.Sprintf("revision %q of %s", opts.Revision, what)
+	}
+	return cmdutil.Errorf(cmdutil.ExitNotFound, "`hf cache ls --revisions` lists what is cached; `hf download` adds to it",
+		"%s is not in the cache at %s", what, dir)
+}
+
+// repoName names a repo as people write it: "org/name" for a model,
+// "dataset org/name" for the other types.
+func repoName(repoType, repoID string) string {
+	if repoType == "" || repoType == "model" {
+		return repoID
+	}
+	return repoType + " " + repoID
 }
 
 // repairStatus is the REPAIR column: "repaired" or why not.

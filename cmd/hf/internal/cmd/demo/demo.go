@@ -5,6 +5,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 
@@ -21,6 +22,7 @@ type Options struct {
 	IO       *cmdutil.IOStreams
 	Printer  func() *cmdutil.Printer
 	Progress func() *cmdutil.Progress
+	Logger   func() *slog.Logger // the library's warnings (cmdutil.Factory.Logger)
 
 	CacheDir string // --cache-dir; empty: a temporary folder removed at exit
 }
@@ -54,7 +56,7 @@ type CacheRow struct {
 // NewCmd returns `hf demo`. A non-nil runF runs instead of the command's own
 // run function.
 func NewCmd(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IO, Printer: f.Printer, Progress: f.Progress}
+	opts := &Options{IO: f.IO, Printer: f.Printer, Progress: f.Progress, Logger: f.Logger}
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Try hf offline: an embedded Hub, model info, a snapshot download, the cache (hf only)",
@@ -105,6 +107,7 @@ func run(ctx context.Context, opts *Options) error {
 		hfhub.WithHFHome(home), hfhub.WithCacheDir(cacheDir),
 		hfhub.WithTokenPath(filepath.Join(home, "token")),
 		hfhub.WithUserAgent("hf", cmdutil.Version()),
+		hfhub.WithLogger(opts.Logger()),
 	)
 	if err != nil {
 		return err

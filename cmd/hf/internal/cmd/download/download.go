@@ -89,7 +89,7 @@ func run(ctx context.Context, opts *Options) error {
 	}
 	pr := opts.F.Printer()
 	if len(opts.Filenames) > 0 && (len(opts.Include) > 0 || len(opts.Exclude) > 0) {
-		fmt.Fprintln(opts.F.IO.ErrOut, "hf: --include and --exclude are ignored when filenames are given")
+		pr.Warnf("--include and --exclude are ignored when filenames are given")
 	}
 	p := opts.F.Progress()
 	dl := hfhub.DownloadOptions{

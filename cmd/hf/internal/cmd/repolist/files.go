@@ -26,7 +26,7 @@ func addFilesFlags(cmd *cobra.Command, o *FilesOptions) {
 	fl := cmd.Flags()
 	fl.BoolVarP(&o.Recursive, "recursive", "R", false, "list files in every folder")
 	fl.StringVar(&o.Revision, "revision", "", "branch, tag or commit to list (default: the main branch)")
-	fl.BoolVar(&o.HumanReadable, "human-readable", false, "show sizes as kB, MB, GB")
+	fl.BoolVar(&o.HumanReadable, "human-readable", false, "show sizes as 1.2K, 3.0M, 1.2G (decimal units)")
 }
 
 // NewTreeCmd returns `hf repo tree`: the files of one repo of any type.

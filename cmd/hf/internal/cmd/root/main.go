@@ -31,6 +31,8 @@ func Main(args []string) cmdutil.ExitCode {
 // code, having printed any error as one line on stderr:
 //
 //	Error: <what went wrong>. Hint: <what to do>
+//
+// or, with --format json, as one JSON object ([cmdutil.ErrorReport]).
 func Run(ctx context.Context, args []string, io *cmdutil.IOStreams) cmdutil.ExitCode {
 	f := cmdutil.NewFactory(io)
 	started := false
@@ -40,6 +42,7 @@ func Run(ctx context.Context, args []string, io *cmdutil.IOStreams) cmdutil.Exit
 	cmd.SetOut(io.Out)
 	cmd.SetErr(io.ErrOut)
 	ran, err := cmd.ExecuteContextC(ctx)
+	f.Finish()
 	if err == nil {
 		return cmdutil.ExitOK
 	}
@@ -59,12 +62,30 @@ func Run(ctx context.Context, args []string, io *cmdutil.IOStreams) cmdutil.Exit
 	if code == cmdutil.ExitUsage && hint == "" {
 		hint = fmt.Sprintf("see `%s --help`", commandPath(ran))
 	}
+	if f.Globals.Format == cmdutil.FormatJSON || cmdutil.ArgsWantJSON(args) {
+		msg, h := errorText(err, hint)
+		if cmdutil.WriteErrorJSON(io.ErrOut, cmdutil.ErrorReport{Error: msg, Hint: h, ExitCode: int(code), Kind: code.Kind()}) == nil {
+			return code
+		}
+	}
 	fmt.Fprintln(io.ErrOut, FormatError(io, err, hint))
 	return code
 }
 
 // FormatError renders err and hint as the one line hf prints on failure.
 func FormatError(io *cmdutil.IOStreams, err error, hint string) string {
+	msg, hint := errorText(err, hint)
+	line := io.Red("Error:") + " " + msg + "."
+	if hint != "" {
+		line += " Hint: " + hint + "."
+	}
+	return line
+}
+
+// errorText returns the message of err on one line, without a final period
+// and without the library's hint, and the hint to show after it ("" when
+// there is none or the message already says it).
+func errorText(err error, hint string) (string, string) {
 	msg := strings.Join(strings.Fields(err.Error()), " ") // one line, whatever the error says
 	hint = strings.TrimRight(strings.Join(strings.Fields(hint), " "), ".")
 	if lib := strings.TrimRight(cmdutil.LibraryHint(err), "."); lib != hint {
@@ -72,11 +93,10 @@ func FormatError(io *cmdutil.IOStreams, err error, hint string) string {
 	}
 	msg = moveHint(msg, hint)
 	msg = strings.TrimRight(msg, ".")
-	line := io.Red("Error:") + " " + msg + "."
-	if hint != "" && !strings.Contains(msg, hint) {
-		line += " Hint: " + hint + "."
+	if strings.Contains(msg, hint) {
+		hint = ""
 	}
-	return line
+	return msg, hint
 }
 
 // moveHint removes hint from msg where the library appended it ("...; hint"

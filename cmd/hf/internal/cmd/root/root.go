@@ -39,6 +39,8 @@ errors go to stderr.
 
 Try it offline: hf demo
 
+` + cmdutil.ErrorsHelp + `
+
 ` + cmdutil.ExitCodesHelp,
 		SilenceErrors: true,
 		SilenceUsage:  true,

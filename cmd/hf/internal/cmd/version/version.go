@@ -3,7 +3,6 @@ package version
 
 import (
 	"context"
-	"runtime"
 
 	"github.com/spf13/cobra"
 
@@ -13,24 +12,27 @@ import (
 // Options is everything `hf version` needs.
 type Options struct {
 	Printer func() *cmdutil.Printer
+	// Build returns what to print; cmdutil.Build unless a test replaces it.
+	Build func() cmdutil.BuildInfo
 }
 
 // Info is what `hf version --format json` prints.
-type Info struct {
-	Version string `json:"version"`
-	Go      string `json:"go"`
-	OS      string `json:"os"`
-	Arch    string `json:"arch"`
-}
+type Info = cmdutil.BuildInfo
 
 // NewCmd returns `hf version`. A non-nil runF runs instead of the command's
 // own run function, so tests can check flag parsing.
 func NewCmd(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{Printer: f.Printer}
+	opts := &Options{Printer: f.Printer, Build: cmdutil.Build}
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the version of hf",
-		Args:  cobra.NoArgs,
+		Long: `Print the version of hf, the Go version it was built with and the platform.
+The version is the module version for a binary installed with
+` + "`go install github.com/hfhub-go/hfhub/cmd/hf@<version>`" + `; for a build from a
+git work tree it is the commit (12 hex digits) with "-dirty" when the tree had
+uncommitted changes. --format json adds the full commit, its time and the
+version of the hfhub library.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -42,7 +44,7 @@ func NewCmd(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cob
 
 func run(_ context.Context, opts *Options) error {
 	p := opts.Printer()
-	info := Info{Version: cmdutil.Version(), Go: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH}
+	info := opts.Build()
 	if p.IsJSON() {
 		return p.JSON(info)
 	}
