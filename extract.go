@@ -50,7 +50,11 @@ func (c *Client) extractDownloaded(ctx context.Context, r *fileRequest, path str
 	if fi, err := os.Stat(dst); err == nil && fi.IsDir() {
 		return dst, nil // extracted before: once per blob
 	}
-	if err := os.MkdirAll(filepath.Dir(dst), 0o777); err != nil {
+	mkdir := func(dir string) error { return os.MkdirAll(dir, 0o777) }
+	if r.cache != nil && r.o.LocalDir == "" {
+		mkdir = r.cache.MkdirAll // shared caches: the cache's folder mode
+	}
+	if err := mkdir(filepath.Dir(dst)); err != nil {
 		return "", err
 	}
 	err := archive.Extract(ctx, path, dst, r.o.Extract.Limits)
