@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -63,7 +64,7 @@ func TestDemoProgressOnTerminal(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("hf demo on a terminal: exit %d\n%s", r.code, r.stderr)
 	}
-	if !strings.Contains(r.stderr, "model.safetensors") || !strings.Contains(r.stderr, "MiB") {
+	if !strings.Contains(r.stderr, "model.safetensors") || !regexp.MustCompile(`\d\.\dM / \d\.\dM`).MatchString(r.stderr) {
 		t.Errorf("stderr on a terminal shows no progress bar:\n%q", r.stderr)
 	}
 	for _, extra := range [][]string{{"HF_HUB_DISABLE_PROGRESS_BARS=1"}, {}} {

@@ -139,7 +139,9 @@ func (p *Progress) start(key string, ev hfhub.ProgressEvent) {
 			fp.bar = p.bars.AddBar(total,
 				mpb.PrependDecorators(decor.Name(shortName(ev.Path, 32), decor.WCSyncSpaceR)),
 				mpb.AppendDecorators(
-					decor.CountersKibiByte("% .1f / % .1f", decor.WCSyncSpace),
+					decor.Any(func(s decor.Statistics) string { // the sizes of every other hf output
+						return HumanSize(s.Current) + " / " + HumanSize(s.Total)
+					}, decor.WCSyncSpace),
 					decor.OnComplete(decor.Percentage(decor.WCSyncSpace), " done"),
 				),
 			)

@@ -123,8 +123,8 @@ func run(ctx context.Context, opts *Options) error {
 	if info.Safetensors != nil {
 		sum.Model.Parameters = info.Safetensors.Total
 	}
-	say("2. Model info: %s at commit %.12s, pipeline %q, %d parameters, %d files.",
-		info.ID, info.SHA, info.PipelineTag, sum.Model.Parameters, len(info.Siblings))
+	say("2. Model info: %s at commit %.12s, pipeline %q, %d parameters, %s.",
+		info.ID, info.SHA, info.PipelineTag, sum.Model.Parameters, cmdutil.Plural(len(info.Siblings), "file", "files"))
 
 	say("3. Downloading a snapshot of %s into %s ...", info.ID, cacheDir)
 	prog := opts.Progress()

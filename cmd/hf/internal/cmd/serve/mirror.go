@@ -224,7 +224,7 @@ func describe(s Started) string {
 	case "cache":
 		return "the cache " + s.CacheDir + " read-only"
 	case "store":
-		return fmt.Sprintf("%d repos from %s", s.Repos, s.Dir)
+		return fmt.Sprintf("%s from %s", cmdutil.Plural(s.Repos, "repo", "repos"), s.Dir)
 	}
 	d := "a mirror of " + s.Upstream + " (store " + s.Store + ")"
 	if s.Offline {
