@@ -50,6 +50,8 @@ type options struct {
 	dir      string
 	pageSize int
 	logger   *slog.Logger
+	// resolveCache: regular files answer 307 to /api/resolve-cache/.
+	resolveCache bool
 }
 
 // Option configures a Server.
@@ -81,6 +83,14 @@ func WithDir(dir string) Option {
 // items per page.
 func WithPageSize(n int) Option {
 	return func(o *options) { o.pageSize = n }
+}
+
+// WithResolveCache makes /resolve/ answer regular (git) files the way the
+// Hub does since 2026: a 307 to a relative /api/resolve-cache/ URL that
+// serves the file (see server.WithResolveCache). By default they are
+// answered 200 directly, as the Hub did before.
+func WithResolveCache() Option {
+	return func(o *options) { o.resolveCache = true }
 }
 
 // WithLogger logs every request to l.
@@ -191,6 +201,9 @@ func start(addr string, o *options) (*Server, error) {
 	}
 	if o.logger != nil {
 		sopts = append(sopts, server.WithLogger(o.logger))
+	}
+	if o.resolveCache {
+		sopts = append(sopts, server.WithResolveCache(true))
 	}
 	s.handler = server.New(st, sopts...)
 	for _, r := range o.repos {

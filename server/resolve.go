@@ -93,17 +93,27 @@ func (s *Server) fileRequest(w http.ResponseWriter, r *http.Request, req *repoRe
 	return c, f, true
 }
 
-// handleResolve serves /{repo}/resolve/{rev}/{path}: regular files inline,
-// LFS files as a 302 to the signed content URL.
+// handleResolve serves /{repo}/resolve/{rev}/{path}: regular files inline
+// (or, with WithResolveCache, as a 307 to /api/resolve-cache/), LFS files
+// as a 302 to the signed content URL.
 func (s *Server) handleResolve(w http.ResponseWriter, r *http.Request, req *repoRequest) {
-	_, f, ok := s.fileRequest(w, r, req)
+	c, f, ok := s.fileRequest(w, r, req)
 	if !ok {
 		return
 	}
-	if !f.LFS {
+	switch {
+	case f.LFS:
+		s.redirectToContent(w, r, f)
+	case s.resolveCache:
+		s.redirectToResolveCache(w, r, req, c, f)
+	default:
 		s.serveBlob(w, r, f.SHA256, f.BlobID, path.Base(f.Path))
-		return
 	}
+}
+
+// redirectToContent answers an LFS file with a 302 to its signed content
+// URL, carrying X-Linked-Etag and X-Linked-Size like the Hub.
+func (s *Server) redirectToContent(w http.ResponseWriter, r *http.Request, f *store.File) {
 	loc := s.contentLocation(r, f.SHA256, path.Base(f.Path))
 	h := w.Header()
 	h.Set("Location", loc)

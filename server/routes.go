@@ -57,6 +57,7 @@ func (s *Server) handleRepoWeb(name string, a access, h repoHandler) {
 
 func (s *Server) registerReadRoutes() {
 	s.mux.HandleFunc("GET /api/whoami-v2", s.handleWhoami)
+	s.mux.HandleFunc(resolveCachePrefix, s.handleResolveCache)
 	s.mux.HandleFunc("GET /api/agent-harnesses", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, http.StatusNotFound, "", "Not Found")
 	})

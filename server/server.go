@@ -25,6 +25,8 @@ type Server struct {
 	secret     []byte
 	maxCommit  int64         // see WithMaxCommitBytes
 	bodyIdle   time.Duration // see WithBodyIdleTimeout
+	// resolveCache: regular files answer 307 to /api/resolve-cache/.
+	resolveCache bool
 
 	mux        *http.ServeMux
 	repoAPI    map[string]repoRoute // /api/{T}/{id}/{name}/...
