@@ -21,8 +21,9 @@ const ErrorsHelp = `A failure prints one line on stderr: Error: <what went wrong
 With --format json it prints one JSON object on stderr instead:
   {"error": "...", "hint": "...", "exit_code": 3, "kind": "not_found"}
 where kind is not_found, auth, network, usage or other (the exit code says the
-same). Library warnings print as "Warning: ..." lines, or as JSON lines
-{"event": "warning", "message": "...", "details": {...}} with --format json;
+same). Warnings, hf's own and the library's (such as an X-HF-Warning from the
+Hub), print as "Warning: ..." lines on stderr, or with --format json as JSON
+lines {"event": "warning", "level": "WARN", "message": "...", "details": {...}};
 --quiet hides them.`
 
 // Kind returns the ErrorReport kind of an exit code: not_found (3), auth

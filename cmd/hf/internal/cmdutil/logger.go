@@ -38,6 +38,14 @@ func (w *stderrWriter) Write(b []byte) (int, error) {
 	return w.f.IO.ErrOut.Write(b)
 }
 
+// warningEvent is the JSON line of a warning with --format json.
+type warningEvent struct {
+	Event   string         `json:"event"` // "warning"
+	Level   string         `json:"level"` // WARN or ERROR
+	Message string         `json:"message"`
+	Details map[string]any `json:"details,omitempty"` // the library's attributes; sizes in bytes
+}
+
 // warnHandler is the [slog.Handler] behind [Factory.Logger].
 type warnHandler struct {
 	out   io.Writer
@@ -88,13 +96,7 @@ func (h *warnHandler) Handle(_ context.Context, r slog.Record) error {
 		for _, a := range attrs {
 			details[a.Key] = jsonValue(a.Value)
 		}
-		ev := struct {
-			Event   string         `json:"event"`
-			Level   string         `json:"level"`
-			Message string         `json:"message"`
-			Details map[string]any `json:"details,omitempty"`
-		}{"warning", r.Level.String(), msg, details}
-		b, err := json.Marshal(ev)
+		b, err := json.Marshal(warningEvent{"warning", r.Level.String(), msg, details})
 		if err != nil {
 			return err
 		}

@@ -154,3 +154,18 @@ func TestProgressKeepsWarningsUntilWait(t *testing.T) {
 		t.Errorf("after Wait a warning goes straight out: %q, %v", w.String(), err)
 	}
 }
+
+func TestWarnfJSON(t *testing.T) {
+	io, _, _, errOut := Test()
+	p := &Printer{IO: io, Format: FormatJSON}
+	p.Warnf("kept %s", "x")
+	if got := errOut.String(); got != `{"event":"warning","level":"WARN","message":"kept x"}`+"\n" {
+		t.Errorf("Warnf with --format json = %q", got)
+	}
+	errOut.Reset()
+	p.Format = FormatTable
+	p.Warnf("kept %s", "x")
+	if got := errOut.String(); got != "Warning: kept x\n" {
+		t.Errorf("Warnf = %q", got)
+	}
+}

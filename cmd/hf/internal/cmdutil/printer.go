@@ -138,10 +138,19 @@ func (p *Printer) Infof(format string, args ...any) {
 	fmt.Fprintf(p.IO.ErrOut, format+"\n", args...)
 }
 
-// Warnf prints a warning to stderr unless --quiet was given.
+// Warnf prints a warning to stderr unless --quiet was given: a
+// "Warning: …" line, or with --format json a JSON line like the library's
+// warnings ({"event": "warning", "level": "WARN", "message": …}).
 func (p *Printer) Warnf(format string, args ...any) {
 	if p.Quiet {
 		return
+	}
+	if p.IsJSON() {
+		b, err := json.Marshal(warningEvent{Event: "warning", Level: "WARN", Message: fmt.Sprintf(format, args...)})
+		if err == nil {
+			_, _ = p.IO.ErrOut.Write(append(b, '\n'))
+			return
+		}
 	}
 	fmt.Fprintf(p.IO.ErrOut, "Warning: "+format+"\n", args...)
 }
