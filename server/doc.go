@@ -28,6 +28,16 @@
 // (POST /api/{type}s/{id}/user-access-request/grant {"user": NAME}, and
 // handle, pending, accepted, rejected); grants are kept in the store.
 //
+// # Options worth knowing
+//
+// [WithResolveCache] answers /resolve/ of regular files with the Hub's 307
+// to /api/resolve-cache/ (what huggingface.co does since 2026) instead of a
+// 200. [WithMaxCommitBytes] caps commit bodies (413 beyond it) and
+// [WithBodyIdleTimeout] cuts request bodies that stop sending (408). The
+// read side can serve another [Source] with [WithSource]; [New] then takes
+// a nil store and registers no write endpoint ([NewCacheServer] serves an
+// HF cache this way, from a [store.Memory]).
+//
 // # Concurrency
 //
 // A Server is safe for concurrent use.
