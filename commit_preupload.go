@@ -16,7 +16,7 @@ type preuploadFile struct {
 
 type preuploadRequest struct {
 	Files     []preuploadFile `json:"files"`
-	GitIgnore string          `json:"gitIgnore,omitempty"`
+	GitIgnore *string         `json:"gitIgnore,omitempty"` // sent, even empty, when the commit adds a .gitignore
 }
 
 type preuploadAnswer struct {
@@ -33,7 +33,7 @@ type preuploadAnswer struct {
 // which are ignored, and which are already there unchanged.
 func (cm *commitRun) preupload(ctx context.Context) error {
 	var adds []*preparedOp
-	gitignore := ""
+	var gitignore *string // nil: the commit adds no .gitignore
 	for _, op := range cm.ops {
 		if op.kind != opAdd {
 			continue
@@ -44,7 +44,8 @@ func (cm *commitRun) preupload(ctx context.Context) error {
 			if err != nil {
 				return fmt.Errorf(".gitignore: %w", err)
 			}
-			gitignore = string(b)
+			content := string(b)
+			gitignore = &content
 		}
 	}
 	u := cm.c.apiRepoURL(cm.opts.RepoType, cm.id, "preupload", QuoteRevision(cm.rev))
