@@ -153,6 +153,9 @@ func TestVersionFromBuildInfo(t *testing.T) {
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("no git: cannot build with VCS information")
 	}
+	if err := exec.Command("git", "rev-parse", "--is-inside-work-tree").Run(); err != nil {
+		t.Skip("not in a git work tree (an exported copy): no VCS information to stamp")
+	}
 	bin := filepath.Join(t.TempDir(), "hf")
 	build := exec.Command("go", "build", "-buildvcs=true", "-o", bin, ".")
 	if out, err := build.CombinedOutput(); err != nil {
