@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/hfhub-go/hfhub/internal/fsutil"
 )
 
 // tempPrefix starts the names of files being written; List skips them.
@@ -115,8 +117,9 @@ func (d *Disk) Open(key string) (*os.File, error) {
 	return f, nil
 }
 
-// Put writes a temporary file beside the target, syncs it and renames it.
-func (d *Disk) Put(ctx context.Context, key string, r io.Reader, size int64) (err error) {
+// Put writes a temporary file beside the target, syncs it and renames it
+// (the folder is synced too); a body of the wrong size stores nothing.
+func (d *Disk) Put(ctx context.Context, key string, r io.Reader, size int64) error {
 	p, err := d.path(key)
 	if err != nil {
 		return err
@@ -124,33 +127,20 @@ func (d *Disk) Put(ctx context.Context, key string, r io.Reader, size int64) (er
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return fmt.Errorf("objstore: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(p), tempPrefix+"*")
-	if err != nil {
-		return fmt.Errorf("objstore: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
+	err = fsutil.WriteAtomic(p, 0o600, tempPrefix+"*", func(w io.Writer) error {
+		cr := &countReader{r: ctxReader{ctx, r}, max: size}
+		if _, err := io.Copy(w, cr); err != nil {
+			return err
 		}
-	}()
-	cr := &countReader{r: ctxReader{ctx, r}, max: size}
-	if _, err := io.Copy(tmp, cr); err != nil {
+		if cr.n != size {
+			return fmt.Errorf("%w: got %d bytes, want %d", ErrSizeMismatch, cr.n, size)
+		}
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("objstore: put %s: %w", key, err)
 	}
-	if cr.n != size {
-		return fmt.Errorf("objstore: put %s: %w: got %d bytes, want %d", key, ErrSizeMismatch, cr.n, size)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("objstore: put %s: %w", key, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("objstore: put %s: %w", key, err)
-	}
-	if err := os.Rename(tmp.Name(), p); err != nil {
-		return fmt.Errorf("objstore: put %s: %w", key, err)
-	}
-	return syncDir(filepath.Dir(p))
+	return nil
 }
 
 // MoveFile renames the local file at path into the store (copying it when
@@ -166,7 +156,10 @@ func (d *Disk) MoveFile(ctx context.Context, key, path string) error {
 		return fmt.Errorf("objstore: %w", err)
 	}
 	if err := os.Rename(path, p); err == nil {
-		return syncDir(filepath.Dir(p))
+		if err := fsutil.SyncDir(filepath.Dir(p)); err != nil {
+			return fmt.Errorf("objstore: %w", err)
+		}
+		return nil
 	}
 	defer os.Remove(path)
 	f, err := os.Open(path)
@@ -262,18 +255,6 @@ func (d *Disk) TempFile() (*os.File, error) {
 		return nil, fmt.Errorf("objstore: %w", err)
 	}
 	return os.CreateTemp(dir, "blob-*")
-}
-
-func syncDir(dir string) error {
-	f, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("objstore: %w", err)
-	}
-	defer f.Close()
-	if err := f.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
-		return fmt.Errorf("objstore: sync %s: %w", dir, err)
-	}
-	return nil
 }
 
 type ctxReader struct {

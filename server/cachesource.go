@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/hfhub-go/hfhub/cache"
+	"github.com/hfhub-go/hfhub/internal/gitblob"
 	"github.com/hfhub-go/hfhub/store"
 )
 
@@ -155,13 +156,12 @@ func cachedFile(f cache.FileInfo) (*store.File, error) {
 	case cache.IsCommitHash(etag):
 		sf.SHA256, sf.BlobID = etag, etag
 	default: // a cache written without symlinks: hash the file
-		h := sha1.New()
 		fh, err := os.Open(f.BlobPath)
 		if err != nil {
 			return nil, err
 		}
 		defer fh.Close()
-		fmt.Fprintf(h, "blob %d\x00", f.SizeOnDisk)
+		h := gitblob.NewHash(f.SizeOnDisk)
 		if _, err := io.Copy(h, fh); err != nil {
 			return nil, err
 		}

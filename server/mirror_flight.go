@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -16,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hfhub-go/hfhub/internal/gitblob"
 	"github.com/hfhub-go/hfhub/objstore"
 )
 
@@ -168,9 +168,7 @@ func newHasher(rec fileRecord) hash.Hash {
 	if len(rec.ETag) == 64 {
 		return sha256.New()
 	}
-	h := sha1.New()
-	h.Write([]byte("blob " + strconv.FormatInt(rec.Size, 10) + "\x00"))
-	return h
+	return gitblob.NewHash(rec.Size)
 }
 
 // permanentError stops retries.

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hfhub-go/hfhub/internal/fsutil"
 	"github.com/hfhub-go/hfhub/lfs"
 )
 
@@ -218,38 +219,23 @@ func (s *Server) putPart(w http.ResponseWriter, r *http.Request, oid string, siz
 	w.WriteHeader(http.StatusOK)
 }
 
-// writePart copies exactly want bytes into dir/name and records their ETag
-// (quoted sha256 prefix) beside it.
+// writePart copies exactly want bytes into dir/name (crash-safe: temp
+// file, fsync, rename) and records their ETag (quoted sha256 prefix) beside
+// it first, so a part that exists always has its ETag.
 func writePart(dir, name string, body io.Reader, want int64) (etag string, err error) {
-	tmp, err := os.CreateTemp(dir, name+".*.incomplete")
-	if err != nil {
-		return "", err
-	}
-	defer func() {
+	err = fsutil.WriteAtomic(filepath.Join(dir, name), 0o600, name+".*.incomplete", func(w io.Writer) error {
+		h := sha256.New()
+		n, err := io.Copy(io.MultiWriter(w, h), body)
 		if err != nil {
-			_ = tmp.Close()           // best effort: already failing
-			_ = os.Remove(tmp.Name()) // best effort: unique temp name
+			return err
 		}
-	}()
-	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(tmp, h), body)
+		if n != want {
+			return fmt.Errorf("part has %d bytes, want %d", n, want)
+		}
+		etag = `"` + hex.EncodeToString(h.Sum(nil))[:32] + `"`
+		return fsutil.WriteFileAtomic(filepath.Join(dir, name+".etag"), []byte(etag), 0o644)
+	})
 	if err != nil {
-		return "", err
-	}
-	if n != want {
-		return "", fmt.Errorf("part has %d bytes, want %d", n, want)
-	}
-	if err := tmp.Sync(); err != nil {
-		return "", err
-	}
-	if err := tmp.Close(); err != nil {
-		return "", err
-	}
-	etag = `"` + hex.EncodeToString(h.Sum(nil))[:32] + `"`
-	if err := os.WriteFile(filepath.Join(dir, name+".etag"), []byte(etag), 0o644); err != nil {
-		return "", err
-	}
-	if err := os.Rename(tmp.Name(), filepath.Join(dir, name)); err != nil {
 		return "", err
 	}
 	return etag, nil

@@ -2,18 +2,18 @@ package store
 
 import (
 	"context"
-	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
 	"sync"
+
+	"github.com/hfhub-go/hfhub/internal/fsutil"
+	"github.com/hfhub-go/hfhub/internal/gitblob"
 )
 
 // Blob describes stored content.
@@ -85,7 +85,7 @@ func (s *Store) putBlob(ctx context.Context, r io.Reader, want string, wantSize 
 	if err = os.Rename(tmp.Name(), dst); err != nil {
 		return Blob{}, fmt.Errorf("store: %w", err)
 	}
-	if err = syncDir(filepath.Dir(dst)); err != nil {
+	if err = fsutil.SyncDir(filepath.Dir(dst)); err != nil {
 		return Blob{}, fmt.Errorf("store: %w", err)
 	}
 	return b, nil
@@ -136,8 +136,7 @@ func (s *Store) gitBlobIDOf(b Blob) (string, error) {
 		return "", err
 	}
 	defer f.Close()
-	var h hash.Hash = sha1.New()
-	h.Write([]byte("blob " + strconv.FormatInt(b.Size, 10) + "\x00"))
+	h := gitblob.NewHash(b.Size)
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
 	if _, err := io.CopyBuffer(h, f, *bp); err != nil {

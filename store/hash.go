@@ -9,13 +9,19 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hfhub-go/hfhub/internal/gitblob"
 )
 
 // GitBlobID returns the git blob id of content: sha1("blob <len>\x00" + content).
-func GitBlobID(content []byte) string {
+func GitBlobID(content []byte) string { return gitblob.ID(content) }
+
+// gitObjectID returns the id of a git object of this kind ("tree",
+// "commit"): the sha1 of "{kind} {len}\x00" followed by body.
+func gitObjectID(kind string, body []byte) string {
 	h := sha1.New()
-	fmt.Fprintf(h, "blob %d\x00", len(content))
-	h.Write(content)
+	h.Write([]byte(kind + " " + strconv.Itoa(len(body)) + "\x00"))
+	h.Write(body)
 	return hex.EncodeToString(h.Sum(nil))
 }
 
@@ -52,10 +58,7 @@ func gitTreeID(entries []treeEntry) string {
 		body.WriteString(mode + " " + e.name + "\x00")
 		body.Write(raw)
 	}
-	h := sha1.New()
-	fmt.Fprintf(h, "tree %d\x00", body.Len())
-	h.Write(body.Bytes())
-	return hex.EncodeToString(h.Sum(nil))
+	return gitObjectID("tree", body.Bytes())
 }
 
 // treeIDs computes the git tree id of every directory of files ("" is the
@@ -133,10 +136,7 @@ func gitCommitID(tree string, parents []string, author string, date time.Time, m
 	b.WriteString("author " + sig + "\n")
 	b.WriteString("committer " + sig + "\n\n")
 	b.WriteString(message)
-	h := sha1.New()
-	fmt.Fprintf(h, "commit %d\x00", b.Len())
-	h.Write([]byte(b.String()))
-	return hex.EncodeToString(h.Sum(nil))
+	return gitObjectID("commit", []byte(b.String()))
 }
 
 // isHex40 reports whether s is a full lowercase commit id.

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/hfhub-go/hfhub/internal/fsutil"
 )
 
 // Store is a set of repositories kept under one directory.
@@ -170,7 +172,7 @@ func (s *Store) saveRepo(r *repo) error {
 	if err := os.MkdirAll(filepath.Join(dir, "commits"), 0o755); err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(dir, "repo.json"), data)
+	return fsutil.WriteFileAtomic(filepath.Join(dir, "repo.json"), data, 0o600)
 }
 
 func (s *Store) saveCommit(r *repo, c *Commit) error {
@@ -182,7 +184,7 @@ func (s *Store) saveCommit(r *repo, c *Commit) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(dir, c.ID+".json"), data)
+	return fsutil.WriteFileAtomic(filepath.Join(dir, c.ID+".json"), data, 0o600)
 }
 
 func (s *Store) saveRedirects() error {
@@ -200,52 +202,7 @@ func (s *Store) saveRedirects() error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(s.dir, "redirects.json"), data)
-}
-
-// writeFileAtomic writes data to a temp file beside path, syncs it and
-// renames it over path, then syncs the directory.
-func writeFileAtomic(path string, data []byte) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			_ = tmp.Close()           // best effort: already failing
-			_ = os.Remove(tmp.Name()) // best effort: unique temp name
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	return syncDir(dir)
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	// Some filesystems refuse fsync on directories; the rename is still done.
-	if err != nil && (errors.Is(err, os.ErrInvalid) || errors.Is(err, errors.ErrUnsupported)) {
-		return nil
-	}
-	return err
+	return fsutil.WriteFileAtomic(filepath.Join(s.dir, "redirects.json"), data, 0o600)
 }
 
 var repoPartRE = regexp.MustCompile(`^[A-Za-z0-9_.\-]+$`)

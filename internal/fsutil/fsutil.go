@@ -1,11 +1,13 @@
-// Package fsutil holds the crash-safe file writes that the client and the
-// leaf packages (cache, lfs, archive) share: a file is written to a temporary
-// name in its own folder, synced, renamed over the target, and the folder is
-// synced, so a crash leaves either the old file or the new one.
+// Package fsutil holds the crash-safe file writes that the client, the leaf
+// packages (cache, lfs, archive, store, objstore) and the server share: a
+// file is written to a temporary name in its own folder, synced, renamed
+// over the target, and the folder is synced, so a crash leaves either the
+// old file or the new one.
 package fsutil
 
 import (
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -18,9 +20,25 @@ import (
 // ".{name}.{random}.tmp" in the same folder, fsync, close, rename, fsync of
 // the folder. The folder must exist. On failure the temporary file is
 // removed and path is untouched.
-func WriteFileAtomic(path string, data []byte, perm fs.FileMode) (err error) {
+func WriteFileAtomic(path string, data []byte, perm fs.FileMode) error {
+	return WriteAtomic(path, perm, "", func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// WriteAtomic is [WriteFileAtomic] for content that is produced rather than
+// held: fill writes the content into the temporary file (streamed from a
+// reader, hashed, checked...). If fill returns an error, the temporary file
+// is removed, path is untouched and that error is returned as is. pattern
+// names the temporary file as in [os.CreateTemp] (one '*' for the random
+// part); "" means ".{name}.*.tmp". The folder must exist.
+func WriteAtomic(path string, perm fs.FileMode, pattern string, fill func(w io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if pattern == "" {
+		pattern = "." + filepath.Base(path) + ".*.tmp"
+	}
+	tmp, err := os.CreateTemp(dir, pattern)
 	if err != nil {
 		return err
 	}
@@ -33,7 +51,7 @@ func WriteFileAtomic(path string, data []byte, perm fs.FileMode) (err error) {
 	if err := tmp.Chmod(perm); err != nil {
 		return err
 	}
-	if _, err := tmp.Write(data); err != nil {
+	if err := fill(tmp); err != nil {
 		return err
 	}
 	if err := tmp.Sync(); err != nil {
