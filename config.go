@@ -72,11 +72,13 @@ type Config struct {
 type Setting struct {
 	Name   string // the environment variable, e.g. "HF_ENDPOINT"
 	Value  string // the value; tokens are masked
-	Source string // "option", "env HF_X", "default", or "from HF_HOME"
+	Source string // "option", "env HF_X", "default", "from HF_HOME", "token file" or "not set"
 }
 
 // Settings lists the configuration with the source of each value. Tokens
-// are shown masked.
+// are shown masked. HF_TOKEN is the token requests would send: the option
+// or environment token, else the token file's (source "token file", read
+// now), else "(none)" with source "not set".
 func (c Config) Settings() []Setting {
 	src := func(field string) string {
 		if s, ok := c.sources[field]; ok {
@@ -97,9 +99,13 @@ func (c Config) Settings() []Setting {
 	if c.CacheMaxSize > 0 {
 		budget = fmt.Sprintf("%d (%s)", c.CacheMaxSize, cache.FormatSize(c.CacheMaxSize))
 	}
-	tok := ""
+	tok, tokSrc := "(none)", "not set" // no token anywhere
 	if c.Token != "" {
-		tok = MaskToken(c.Token)
+		tok, tokSrc = MaskToken(c.Token), src("Token")
+	} else if c.TokenPath != "" {
+		if t, _ := readTokenFile(c.TokenPath); t != "" { // an unreadable file sends no token either
+			tok, tokSrc = MaskToken(t), "token file"
+		}
 	}
 	return []Setting{
 		{"HF_ENDPOINT", c.Endpoint, src("Endpoint")},
@@ -111,7 +117,7 @@ func (c Config) Settings() []Setting {
 		{"HF_XET_CACHE", c.XetCacheDir, src("XetCacheDir")},
 		{"HF_TOKEN_PATH", c.TokenPath, src("TokenPath")},
 		{"HF_STORED_TOKENS_PATH", c.StoredTokensPath, src("StoredTokensPath")},
-		{"HF_TOKEN", tok, src("Token")},
+		{"HF_TOKEN", tok, tokSrc},
 		{"HF_HUB_OFFLINE", b(c.Offline), src("Offline")},
 		{"HF_HUB_DISABLE_IMPLICIT_TOKEN", b(c.DisableImplicitToken), src("DisableImplicitToken")},
 		{"HF_HUB_ETAG_TIMEOUT", strconv.Itoa(int(c.EtagTimeout / time.Second)), src("EtagTimeout")},
@@ -341,20 +347,11 @@ func (c *Config) resolveCacheSettings(get func(name string) (value, source strin
 	}
 	c.sources["CacheMaxSize"] = "default"
 	if v, s := get(cache.EnvMaxSize); v != "" {
-		n, err := parseCacheSize(v)
+		n, err := cache.ParseSize(v)
 		if err != nil {
 			return fmt.Errorf("%w: %s=%q: want a size such as 50G, 800M or 10GiB (0 for no budget)", ErrValidation, cache.EnvMaxSize, v)
 		}
 		c.CacheMaxSize, c.sources["CacheMaxSize"] = n, s
 	}
 	return nil
-}
-
-// parseCacheSize parses a byte count exactly, else a size with a unit
-// ([cache.ParseSize]).
-func parseCacheSize(v string) (int64, error) {
-	if n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil && n >= 0 {
-		return n, nil
-	}
-	return cache.ParseSize(v)
 }

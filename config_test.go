@@ -222,3 +222,36 @@ func TestWithConfigHFHomeDerivesPaths(t *testing.T) {
 		t.Errorf("sources = %v", cfg.sources)
 	}
 }
+
+// Settings names the token requests would send: env, else the token file,
+// else "(none)" from "not set".
+func TestSettingsToken(t *testing.T) {
+	dir := t.TempDir()
+	tokenPath := filepath.Join(dir, "token")
+	row := func(env map[string]string) Setting {
+		t.Helper()
+		cfg, err := LoadConfig(envMap(env))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range cfg.Settings() {
+			if s.Name == "HF_TOKEN" {
+				return s
+			}
+		}
+		t.Fatal("Settings has no HF_TOKEN row")
+		return Setting{}
+	}
+	if s := row(map[string]string{"HF_TOKEN_PATH": tokenPath}); s.Value != "(none)" || s.Source != "not set" {
+		t.Errorf("no token: %+v, want (none) from not set", s)
+	}
+	if err := writeSecretFile(tokenPath, []byte("hf_filetokenabcdefghij\n")); err != nil {
+		t.Fatal(err)
+	}
+	if s := row(map[string]string{"HF_TOKEN_PATH": tokenPath}); s.Value != MaskToken("hf_filetokenabcdefghij") || s.Source != "token file" {
+		t.Errorf("token file: %+v, want the masked file token from token file", s)
+	}
+	if s := row(map[string]string{"HF_TOKEN_PATH": tokenPath, "HF_TOKEN": "hf_envtokenabcdefghij"}); s.Value != MaskToken("hf_envtokenabcdefghij") || s.Source != "env HF_TOKEN" {
+		t.Errorf("env token: %+v, want the masked env token from env HF_TOKEN", s)
+	}
+}

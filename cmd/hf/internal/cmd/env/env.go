@@ -3,9 +3,7 @@ package env
 
 import (
 	"context"
-	"os"
 	"runtime"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -60,20 +58,6 @@ names the source of each value.`,
 // library's terms).
 var flags = map[string]string{"HF_TOKEN": "--token", "HF_ENDPOINT": "--endpoint"}
 
-// storedToken shows the token of the token file, which the client reads
-// when it sends a request (the library's Settings leave it empty): masked,
-// with source "token file", or "(none)" / "not set" when there is none.
-func storedToken(path string) (value, source string) {
-	if path != "" {
-		if b, err := os.ReadFile(path); err == nil {
-			if t := strings.TrimSpace(string(b)); t != "" {
-				return hfhub.MaskToken(t), "token file"
-			}
-		}
-	}
-	return "(none)", "not set"
-}
-
 func run(_ context.Context, opts *Options) error {
 	c, err := opts.Client()
 	if err != nil {
@@ -90,11 +74,7 @@ func run(_ context.Context, opts *Options) error {
 		{"Go version", rep.Go, ""},
 		{"Platform", rep.Platform, ""},
 	}
-	cfg := c.Config()
-	for _, s := range cfg.Settings() {
-		if s.Name == "HF_TOKEN" && s.Value == "" {
-			s.Value, s.Source = storedToken(cfg.TokenPath)
-		}
+	for _, s := range c.Config().Settings() {
 		if flag, ok := flags[s.Name]; ok && s.Source == "option" {
 			s.Source = flag // the client got it from hf's global flag
 		}
