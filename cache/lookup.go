@@ -7,14 +7,6 @@ import (
 	"os"
 )
 
-// ErrNotCached is returned when the cache holds no answer for a lookup: the
-// file was never downloaded at that revision. It wraps [fs.ErrNotExist].
-var ErrNotCached = fmt.Errorf("not in the cache (download it first, or allow network access): %w", fs.ErrNotExist)
-
-// ErrKnownMissing is returned when the cache records (in .no_exist/) that the
-// file does not exist at that revision on the Hub. It wraps [fs.ErrNotExist].
-var ErrKnownMissing = fmt.Errorf("the cache records that this file does not exist at this revision: %w", fs.ErrNotExist)
-
 // LookupStatus is the outcome of [Cache.TryLoadFromCache], Python's three
 // answers of try_to_load_from_cache.
 type LookupStatus int
@@ -93,9 +85,11 @@ func (c *Cache) Path(repoType, repoID, revision, filename string) (string, error
 	case Found:
 		return p, nil
 	case KnownMissing:
-		return "", fmt.Errorf("%s %q at %s: %w", repoType, repoID+"/"+filename, revisionOrMain(revision), ErrKnownMissing)
+		return "", &missingError{fmt.Sprintf("%q does not exist in %s at revision %s (recorded in the cache at %s)",
+			filename, repoLabel(repoType, repoID), revisionOrMain(revision), c.Dir), ErrKnownMissing}
 	}
-	return "", fmt.Errorf("%s %q at %s: %w", repoType, repoID+"/"+filename, revisionOrMain(revision), ErrNotCached)
+	return "", &missingError{fmt.Sprintf("%q of %s at revision %s is not in the cache at %s",
+		filename, repoLabel(repoType, repoID), revisionOrMain(revision), c.Dir), ErrNotCached}
 }
 
 // Cached reports whether filename at revision ("" means "main") is in the

@@ -145,15 +145,20 @@ func (r *Report) Revision(commit string) *RevisionInfo {
 	return nil
 }
 
-// FormatSize renders a byte count like the Python client: decimal units,
-// one decimal, e.g. "519.0", "42.2K", "1.3G".
+// FormatSize renders a byte count for people like the Python client: one
+// decimal and a decimal unit letter, no space ("3.0M", "1.2G", "999.9K").
+// Below 1000 bytes it prints the exact count with a B ("0B", "512B") where
+// the Python client would print "512.0". hf prints every size through it.
 func FormatSize(n int64) string {
-	f := float64(n)
-	for _, unit := range []string{"", "K", "M", "G", "T", "P", "E", "Z"} {
-		if f < 1000 && f > -1000 {
-			return fmt.Sprintf("%3.1f%s", f, unit)
-		}
-		f /= 1000
+	if n > -1000 && n < 1000 {
+		return fmt.Sprintf("%dB", n)
 	}
-	return fmt.Sprintf("%.1fY", f)
+	f := float64(n)
+	for _, u := range []string{"K", "M", "G", "T", "P"} {
+		f /= 1000
+		if f > -999.95 && f < 999.95 { // would round to 1000.0: next unit
+			return fmt.Sprintf("%.1f%s", f, u)
+		}
+	}
+	return fmt.Sprintf("%.1fE", f/1000)
 }

@@ -17,10 +17,6 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// ErrCacheNotFound is returned by [Cache.Scan] when the cache folder does not
-// exist. It wraps [fs.ErrNotExist].
-var ErrCacheNotFound = fmt.Errorf("cache folder not found (nothing downloaded yet, or HF_HUB_CACHE points elsewhere): %w", fs.ErrNotExist)
-
 // junkNames are files operating systems drop into folders; scans skip them.
 var junkNames = map[string]bool{".DS_Store": true, "Thumbs.db": true, "desktop.ini": true}
 
@@ -38,7 +34,7 @@ var junkNames = map[string]bool{".DS_Store": true, "Thumbs.db": true, "desktop.i
 func (c *Cache) Scan(ctx context.Context) (*Report, error) {
 	fi, err := os.Stat(c.Dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("cache: scan %s: %w", c.Dir, ErrCacheNotFound)
+		return nil, &missingError{"there is no cache at " + c.Dir, ErrCacheNotFound}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("cache: scan: %w", err)

@@ -205,7 +205,7 @@ func TestScanMissingCache(t *testing.T) {
 }
 
 func TestFormatAndParseSize(t *testing.T) {
-	for n, want := range map[int64]string{0: "0.0", 519: "519.0", 42_200: "42.2K", 1_300_000_000: "1.3G", 999_999: "1000.0K"} {
+	for n, want := range map[int64]string{0: "0B", 519: "519B", 999: "999B", 1000: "1.0K", 42_200: "42.2K", 1_300_000_000: "1.3G", 999_949: "999.9K", 999_999: "1.0M", 2_000_000_000_000_000_000: "2.0E"} {
 		if got := FormatSize(n); got != want {
 			t.Errorf("FormatSize(%d) = %q, want %q", n, got, want)
 		}

@@ -120,7 +120,7 @@ func (c *Cache) Verify(ctx context.Context, repoType, repoID string, opts *Verif
 		return nil, err
 	}
 	if repo == nil {
-		return nil, fmt.Errorf("cache: verify %s %s: %w", repoType, repoID, ErrNotCached)
+		return nil, &missingError{repoLabel(repoType, repoID) + " is not in the cache at " + c.Dir, ErrNotCached}
 	}
 	revs := repo.Revisions
 	if o.Revision != "" {
@@ -130,7 +130,7 @@ func (c *Cache) Verify(ctx context.Context, repoType, repoID string, opts *Verif
 		}
 		revs = slices.DeleteFunc(slices.Clone(revs), func(r *RevisionInfo) bool { return r.Commit != commit })
 		if len(revs) == 0 {
-			return nil, fmt.Errorf("cache: verify %s %s: revision %q: %w", repoType, repoID, o.Revision, ErrNotCached)
+			return nil, &missingError{fmt.Sprintf("revision %q of %s is not in the cache at %s", o.Revision, repoLabel(repoType, repoID), c.Dir), ErrNotCached}
 		}
 	}
 	res := &VerifyResult{RepoType: repoType, RepoID: repoID, Revisions: []string{}, Unverifiable: []string{}, Problems: []Problem{}}

@@ -8,6 +8,8 @@ import (
 	"text/tabwriter"
 	"time"
 	"unicode/utf8"
+
+	"github.com/hfhub-go/hfhub/cache"
 )
 
 // Format is the value of the global --format flag.
@@ -176,24 +178,10 @@ func (p *Printer) Size(n int64) string {
 	return HumanSize(n)
 }
 
-// HumanSize formats n bytes the way the Python hf CLI shows sizes: one
-// decimal and a decimal unit letter, no space ("3.0M", "1.2G", "999.9K").
-// Below 1000 bytes it prints the exact count with a B ("0B", "512B") where
-// the Python CLI would print "512.0". Every size hf prints for people goes
-// through this function.
-func HumanSize(n int64) string {
-	if n > -1000 && n < 1000 {
-		return fmt.Sprintf("%dB", n)
-	}
-	f := float64(n)
-	for _, u := range []string{"K", "M", "G", "T", "P"} {
-		f /= 1000
-		if f > -999.95 && f < 999.95 { // would round to 1000.0: next unit
-			return fmt.Sprintf("%.1f%s", f, u)
-		}
-	}
-	return fmt.Sprintf("%.1fE", f/1000)
-}
+// HumanSize formats n bytes for people: [cache.FormatSize] ("3.0M",
+// "1.2G", "512B"), the library's one size format. Every size hf prints for
+// people goes through it.
+func HumanSize(n int64) string { return cache.FormatSize(n) }
 
 // Plural returns "1 <one>" or "<n> <many>": Plural(1, "revision",
 // "revisions") is "1 revision", Plural(0, "entry", "entries") "0 entries".

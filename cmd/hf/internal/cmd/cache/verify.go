@@ -70,8 +70,8 @@ func runVerify(cmd *cobra.Command, opts *VerifyOptions) error {
 		vo.Repair = cl.Refetcher(ca.Dir)
 	}
 	res, err := ca.Verify(cmd.Context(), opts.RepoType, opts.RepoID, vo)
-	if errors.Is(err, hfcache.ErrNotCached) {
-		return notCached(opts, ca.Dir)
+	if errors.Is(err, hfcache.ErrNotCached) { // "<repo> is not in the cache at <dir>", exit 3
+		return cmdutil.NewError(cmdutil.ExitNotFound, "`hf cache ls --revisions` lists what is cached; `hf download` adds to it", err)
 	}
 	if err != nil {
 		return err
@@ -121,17 +121,6 @@ func runVerify(cmd *cobra.Command, opts *VerifyOptions) error {
 		return cmdutil.NewError(cmdutil.ExitError, "", fmt.Errorf("%w", cmdutil.ErrSilent))
 	}
 	return nil
-}
-
-// notCached is the error for a repo (or revision) the cache does not hold:
-// "<repo> is not in the cache at <dir>", exit 3.
-func notCached(opts *VerifyOptions, dir string) error {
-	what := repoName(opts.RepoType, opts.RepoID)
-	if opts.Revision != "" {
-		what = fmt.Sprintf("revision %q of %s", opts.Revision, what)
-	}
-	return cmdutil.Errorf(cmdutil.ExitNotFound, "`hf cache ls --revisions` lists what is cached; `hf download` adds to it",
-		"%s is not in the cache at %s", what, dir)
 }
 
 // repoName names a repo as people write it: "org/name" for a model,
