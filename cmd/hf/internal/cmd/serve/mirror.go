@@ -162,9 +162,9 @@ func buildHandler(ctx context.Context, opts *Options, mf *MirrorFlags, tokens se
 		if err != nil {
 			return nil, cmdutil.NewError(cmdutil.ExitNotFound, "point --cache-dir at a Hugging Face hub cache (HF_HUB_CACHE)", err)
 		}
-		var sopts []server.Option
-		if len(tokens) > 0 {
-			sopts = append(sopts, server.WithTokens(tokens))
+		sopts, err := opts.Server.options(tokens)
+		if err != nil {
+			return nil, err
 		}
 		started.Mode, started.CacheDir = "cache", mf.CacheDir
 		return &built{

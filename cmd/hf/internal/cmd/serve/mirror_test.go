@@ -35,16 +35,25 @@ func (l *lockedWriter) String() string {
 // startMirror runs RunMirror and returns the URL it printed.
 func startMirror(t *testing.T, mf *MirrorFlags, dir string) (string, *lockedWriter, func() error) {
 	t.Helper()
+	return start(t, &Options{Addr: "127.0.0.1:0", Dir: dir}, func(ctx context.Context, opts *Options) error {
+		return RunMirror(ctx, opts, mf)
+	})
+}
+
+// start runs serve (RunMirror or run) with opts, printing JSON, and returns
+// the URL it printed, its logs and a function that stops it.
+func start(t *testing.T, opts *Options, serve func(context.Context, *Options) error) (string, *lockedWriter, func() error) {
+	t.Helper()
 	ios, _, _, _ := cmdutil.Test()
 	outR, outW := io.Pipe()
 	logs := &lockedWriter{}
 	ios.Out, ios.ErrOut = outW, logs
 	f := cmdutil.NewFactory(ios)
 	f.Globals.Format = cmdutil.FormatJSON
-	opts := &Options{IO: ios, Printer: f.Printer, Addr: "127.0.0.1:0", Dir: dir}
+	opts.IO, opts.Printer = ios, f.Printer
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- RunMirror(ctx, opts, mf); outW.Close() }()
+	go func() { done <- serve(ctx, opts); outW.Close() }()
 	var started Started
 	if err := json.NewDecoder(bufio.NewReader(outR)).Decode(&started); err != nil {
 		cancel()

@@ -29,6 +29,8 @@ type Options struct {
 	// Mirror holds the mirror and cache-server flags and the operational
 	// flags (TLS, log format, shutdown timeout) every mode uses.
 	Mirror MirrorFlags
+	// Server tunes the server of the store and cache modes.
+	Server ServerFlags
 }
 
 // NewCmd returns `hf serve`. A non-nil runF runs instead of the command's
@@ -58,6 +60,11 @@ answers /healthz and /metrics (Prometheus text), logs one JSON line per request
 on stderr (--log-format), serves HTTPS with --tls-cert/--tls-key and lets
 requests in flight finish on shutdown (--shutdown-timeout).
 
+A store or cache server answers /resolve/ of regular files with the Hub's
+307 to /api/resolve-cache/ with --resolve-cache, refuses commit bodies over
+--max-commit-size (413) and drops request bodies that send nothing for
+--body-idle-timeout (408).
+
 The URL is printed on stdout; requests are logged on stderr (not with
 --quiet). SIGINT or SIGTERM stops the server gracefully.`,
 		Example: "  $ hf serve --dir ./hub-store --import acme/tiny=./tiny-model\n  $ HF_ENDPOINT=http://127.0.0.1:8080 hf models ls",
@@ -70,6 +77,9 @@ The URL is printed on stdout; requests are logged on stderr (not with
 				if ref, folder, ok := strings.Cut(imp, "="); !ok || ref == "" || folder == "" {
 					return cmdutil.FlagErrorf("--import %q: want ORG/NAME=FOLDER", imp)
 				}
+			}
+			if err := opts.Server.check(cmd, opts.Mirror.Mirror != ""); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -86,6 +96,7 @@ The URL is printed on stdout; requests are logged on stderr (not with
 	fl.StringVar(&opts.Tokens, "tokens", "", "`file` of accepted tokens: TOKEN USERNAME read|write|admin per line")
 	fl.StringArrayVar(&opts.Imports, "import", nil, "import `REF=FOLDER` as the head of a repo's main branch (repeatable)")
 	AddMirrorFlags(fl, &opts.Mirror)
+	AddServerFlags(fl, &opts.Server)
 	return cmd
 }
 
@@ -116,9 +127,9 @@ func run(ctx context.Context, opts *Options) error {
 		repos += len(st.ListRepos(t))
 	}
 	return serveWith(ctx, opts, &opts.Mirror, func(logger *slog.Logger, tokens server.Tokens, _ *server.Metrics, started *Started) (*built, error) {
-		var sopts []server.Option
-		if len(tokens) > 0 {
-			sopts = append(sopts, server.WithTokens(tokens))
+		sopts, err := opts.Server.options(tokens)
+		if err != nil {
+			return nil, err
 		}
 		started.Mode, started.Dir, started.Repos = "store", opts.Dir, repos
 		return &built{
