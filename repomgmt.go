@@ -132,8 +132,15 @@ func (c *Client) MoveRepo(ctx context.Context, from, to string, opts *RepoOption
 }
 
 // RepoSettings are the settings [Client.UpdateRepoSettings] changes; nil
-// fields are left as they are, and at least one must be set.
+// fields are left as they are, and at least one must be set. It is passed
+// by value, unlike the *XxxOptions of other calls, because it is the
+// change itself: the zero value changes nothing and is refused.
+//
+// The repo's type is given here, in RepoType, as in the options of the
+// other calls; the id is UpdateRepoSettings' argument. There is no
+// Revision: settings belong to the repo, not to a branch.
 type RepoSettings struct {
+	// RepoType is the type of the repo; the zero value is RepoModel.
 	RepoType RepoType
 	// Private sets the visibility.
 	Private *bool
