@@ -23,29 +23,16 @@ type CreateOptions struct {
 // NewCreateCmd returns `hf repo create`.
 func NewCreateCmd(f *cmdutil.Factory, runF func(context.Context, *CreateOptions) error) *cobra.Command {
 	opts := &CreateOptions{F: f}
-	cmd := &cobra.Command{
-		Use:   "create <repo-id>",
-		Short: "Create a repo on the Hub",
-		Example: `  $ hf repo create acme/model --private
-  $ hf repo create acme/demo --repo-type space --space-sdk gradio`,
-		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.RepoID = args[0]
-			rt, err := parseType(opts.RepoType)
-			if err != nil {
-				return err
-			}
+	cmd := verb[CreateOptions]{opts: opts, repoType: &opts.RepoType, runF: runF,
+		args: func(args []string) { opts.RepoID = args[0] },
+		check: func(rt hfhub.RepoType) error {
 			if rt == hfhub.RepoSpace && opts.SpaceSDK == "" {
 				return cmdutil.FlagErrorf("a Space needs --space-sdk (gradio, streamlit, docker or static)")
 			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			c, err := f.Client()
-			if err != nil {
-				return err
-			}
-			u, err := c.CreateRepo(cmd.Context(), opts.RepoID, &hfhub.CreateRepoOptions{RepoType: rt, Private: opts.Private, ExistOK: opts.ExistOK, SpaceSDK: opts.SpaceSDK})
+			return nil
+		},
+		act: func(ctx context.Context, c *hfhub.Client, rt hfhub.RepoType) error {
+			u, err := c.CreateRepo(ctx, opts.RepoID, &hfhub.CreateRepoOptions{RepoType: rt, Private: opts.Private, ExistOK: opts.ExistOK, SpaceSDK: opts.SpaceSDK})
 			if errors.Is(err, hfhub.ErrConflict) {
 				return cmdutil.NewError(cmdutil.ExitError, "pass --exist-ok to accept a repo that already exists", err)
 			}
@@ -54,8 +41,13 @@ func NewCreateCmd(f *cmdutil.Factory, runF func(context.Context, *CreateOptions)
 			}
 			return done(f.Printer(), u.URL, map[string]any{"url": u.URL, "repo_id": u.RepoID, "repo_type": rt.String()})
 		},
-	}
-	repoTypeFlag(cmd, &opts.RepoType)
+	}.install(f, &cobra.Command{
+		Use:   "create <repo-id>",
+		Short: "Create a repo on the Hub",
+		Example: `  $ hf repo create acme/model --private
+  $ hf repo create acme/demo --repo-type space --space-sdk gradio`,
+		Args: cobra.ExactArgs(1),
+	})
 	fl := cmd.Flags()
 	fl.BoolVar(&opts.Private, "private", false, "make the repo private")
 	fl.BoolVar(&opts.ExistOK, "exist-ok", false, "succeed if the repo already exists")

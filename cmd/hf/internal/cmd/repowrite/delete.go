@@ -20,31 +20,20 @@ type DeleteOptions struct {
 // NewDeleteCmd returns `hf repo delete`.
 func NewDeleteCmd(f *cmdutil.Factory, runF func(context.Context, *DeleteOptions) error) *cobra.Command {
 	opts := &DeleteOptions{F: f}
-	cmd := &cobra.Command{
-		Use:     "delete <repo-id>",
-		Short:   "Delete a repo and its history (cannot be undone)",
-		Example: "  $ hf repo delete acme/old-model\n  $ hf repo delete acme/old-data --repo-type dataset --missing-ok",
-		Args:    cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.RepoID = args[0]
-			rt, err := parseType(opts.RepoType)
-			if err != nil {
-				return err
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			c, err := f.Client()
-			if err != nil {
-				return err
-			}
-			if err := c.DeleteRepo(cmd.Context(), opts.RepoID, &hfhub.DeleteRepoOptions{RepoType: rt, MissingOK: opts.MissingOK}); err != nil {
+	cmd := verb[DeleteOptions]{opts: opts, repoType: &opts.RepoType, runF: runF,
+		args: func(args []string) { opts.RepoID = args[0] },
+		act: func(ctx context.Context, c *hfhub.Client, rt hfhub.RepoType) error {
+			if err := c.DeleteRepo(ctx, opts.RepoID, &hfhub.DeleteRepoOptions{RepoType: rt, MissingOK: opts.MissingOK}); err != nil {
 				return err
 			}
 			return done(f.Printer(), "Deleted "+rt.String()+" "+opts.RepoID, map[string]any{"deleted": opts.RepoID, "repo_type": rt.String()})
 		},
-	}
-	repoTypeFlag(cmd, &opts.RepoType)
+	}.install(f, &cobra.Command{
+		Use:     "delete <repo-id>",
+		Short:   "Delete a repo and its history (cannot be undone)",
+		Example: "  $ hf repo delete acme/old-model\n  $ hf repo delete acme/old-data --repo-type dataset --missing-ok",
+		Args:    cobra.ExactArgs(1),
+	})
 	cmd.Flags().BoolVar(&opts.MissingOK, "missing-ok", false, "succeed if the repo does not exist")
 	return cmd
 }
@@ -59,31 +48,19 @@ type MoveOptions struct {
 // NewMoveCmd returns `hf repo move`.
 func NewMoveCmd(f *cmdutil.Factory, runF func(context.Context, *MoveOptions) error) *cobra.Command {
 	opts := &MoveOptions{F: f}
-	cmd := &cobra.Command{
+	return verb[MoveOptions]{opts: opts, repoType: &opts.RepoType, runF: runF,
+		args: func(args []string) { opts.From, opts.To = args[0], args[1] },
+		act: func(ctx context.Context, c *hfhub.Client, rt hfhub.RepoType) error {
+			if err := c.MoveRepo(ctx, opts.From, opts.To, &hfhub.RepoOptions{RepoType: rt}); err != nil {
+				return err
+			}
+			return done(f.Printer(), c.RepoURL(rt, opts.To), map[string]any{"from": opts.From, "to": opts.To, "url": c.RepoURL(rt, opts.To)})
+		},
+	}.install(f, &cobra.Command{
 		Use:     "move <from-id> <to-id>",
 		Short:   "Rename a repo or move it to another namespace",
 		Long:    "Rename a repo or move it to another namespace. Old URLs keep redirecting to the new id.",
 		Example: "  $ hf repo move acme/model acme/model-v2",
 		Args:    cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.From, opts.To = args[0], args[1]
-			rt, err := parseType(opts.RepoType)
-			if err != nil {
-				return err
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			c, err := f.Client()
-			if err != nil {
-				return err
-			}
-			if err := c.MoveRepo(cmd.Context(), opts.From, opts.To, &hfhub.RepoOptions{RepoType: rt}); err != nil {
-				return err
-			}
-			return done(f.Printer(), c.RepoURL(rt, opts.To), map[string]any{"from": opts.From, "to": opts.To, "url": c.RepoURL(rt, opts.To)})
-		},
-	}
-	repoTypeFlag(cmd, &opts.RepoType)
-	return cmd
+	})
 }

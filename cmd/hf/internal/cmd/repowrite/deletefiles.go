@@ -22,28 +22,10 @@ type DeleteFilesOptions struct {
 // NewDeleteFilesCmd returns `hf repo delete-files`.
 func NewDeleteFilesCmd(f *cmdutil.Factory, runF func(context.Context, *DeleteFilesOptions) error) *cobra.Command {
 	opts := &DeleteFilesOptions{F: f}
-	cmd := &cobra.Command{
-		Use:   "delete-files <repo-id> <pattern>...",
-		Short: "Delete files from a repo in one commit",
-		Long: `Delete files in one commit. Each pattern is a path, a folder ending in "/", or
-an fnmatch glob ("*.bin", "logs/*"); a pattern that matches nothing is an error
-and then nothing is deleted.`,
-		Example: "  $ hf repo delete-files acme/model old.bin 'logs/*'\n  $ hf repo delete-files acme/data tmp/ --repo-type dataset --create-pr",
-		Args:    cobra.MinimumNArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.RepoID, opts.Patterns = args[0], args[1:]
-			rt, err := parseType(opts.RepoType)
-			if err != nil {
-				return err
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			c, err := f.Client()
-			if err != nil {
-				return err
-			}
-			info, err := c.DeleteFiles(cmd.Context(), opts.RepoID, opts.Patterns, &hfhub.CommitOptions{
+	cmd := verb[DeleteFilesOptions]{opts: opts, repoType: &opts.RepoType, runF: runF,
+		args: func(args []string) { opts.RepoID, opts.Patterns = args[0], args[1:] },
+		act: func(ctx context.Context, c *hfhub.Client, rt hfhub.RepoType) error {
+			info, err := c.DeleteFiles(ctx, opts.RepoID, opts.Patterns, &hfhub.CommitOptions{
 				RepoType: rt, Revision: opts.Revision, Message: opts.Message, Description: opts.Description, CreatePR: opts.CreatePR,
 			})
 			if err != nil {
@@ -60,8 +42,15 @@ and then nothing is deleted.`,
 			p.Line("%s", info.URL)
 			return nil
 		},
-	}
-	repoTypeFlag(cmd, &opts.RepoType)
+	}.install(f, &cobra.Command{
+		Use:   "delete-files <repo-id> <pattern>...",
+		Short: "Delete files from a repo in one commit",
+		Long: `Delete files in one commit. Each pattern is a path, a folder ending in "/", or
+an fnmatch glob ("*.bin", "logs/*"); a pattern that matches nothing is an error
+and then nothing is deleted.`,
+		Example: "  $ hf repo delete-files acme/model old.bin 'logs/*'\n  $ hf repo delete-files acme/data tmp/ --repo-type dataset --create-pr",
+		Args:    cobra.MinimumNArgs(2),
+	})
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Revision, "revision", "", "branch to commit to (default main)")
 	fl.StringVar(&opts.Message, "commit-message", "", "commit title")

@@ -28,33 +28,25 @@ func NewBranchCmd(f *cmdutil.Factory) *cobra.Command {
 	return cmd
 }
 
+// refVerb is a branch or tag verb on <repo-id> <name>.
+func refVerb(opts *RefOptions, runF func(context.Context, *RefOptions) error, act func(context.Context, *hfhub.Client, hfhub.RepoType) error) verb[RefOptions] {
+	return verb[RefOptions]{opts: opts, repoType: &opts.RepoType, runF: runF, act: act,
+		args: func(args []string) { opts.RepoID, opts.Name = args[0], args[1] }}
+}
+
 func newBranchCreateCmd(f *cmdutil.Factory, runF func(context.Context, *RefOptions) error) *cobra.Command {
 	opts := &RefOptions{F: f}
-	cmd := &cobra.Command{
+	cmd := refVerb(opts, runF, func(ctx context.Context, c *hfhub.Client, rt hfhub.RepoType) error {
+		if err := c.CreateBranch(ctx, opts.RepoID, opts.Name, &hfhub.CreateBranchOptions{RepoType: rt, Revision: opts.Revision, ExistOK: opts.ExistOK}); err != nil {
+			return err
+		}
+		return done(f.Printer(), "Created branch "+opts.Name, map[string]any{"repo_id": opts.RepoID, "branch": opts.Name})
+	}).install(f, &cobra.Command{
 		Use:     "create <repo-id> <branch>",
 		Short:   "Create a branch",
 		Example: "  $ hf repo branch create acme/model dev\n  $ hf repo branch create acme/model fix --revision v1.0",
 		Args:    cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.RepoID, opts.Name = args[0], args[1]
-			rt, err := parseType(opts.RepoType)
-			if err != nil {
-				return err
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			c, err := f.Client()
-			if err != nil {
-				return err
-			}
-			if err := c.CreateBranch(cmd.Context(), opts.RepoID, opts.Name, &hfhub.CreateBranchOptions{RepoType: rt, Revision: opts.Revision, ExistOK: opts.ExistOK}); err != nil {
-				return err
-			}
-			return done(f.Printer(), "Created branch "+opts.Name, map[string]any{"repo_id": opts.RepoID, "branch": opts.Name})
-		},
-	}
-	repoTypeFlag(cmd, &opts.RepoType)
+	})
 	cmd.Flags().StringVar(&opts.Revision, "revision", "", "where the branch starts (default: the head of main)")
 	cmd.Flags().BoolVar(&opts.ExistOK, "exist-ok", false, "succeed if the branch already exists")
 	return cmd
@@ -62,32 +54,17 @@ func newBranchCreateCmd(f *cmdutil.Factory, runF func(context.Context, *RefOptio
 
 func newBranchDeleteCmd(f *cmdutil.Factory, runF func(context.Context, *RefOptions) error) *cobra.Command {
 	opts := &RefOptions{F: f}
-	cmd := &cobra.Command{
+	return refVerb(opts, runF, func(ctx context.Context, c *hfhub.Client, rt hfhub.RepoType) error {
+		if err := c.DeleteBranch(ctx, opts.RepoID, opts.Name, &hfhub.RepoOptions{RepoType: rt}); err != nil {
+			return err
+		}
+		return done(f.Printer(), "Deleted branch "+opts.Name, map[string]any{"repo_id": opts.RepoID, "deleted_branch": opts.Name})
+	}).install(f, &cobra.Command{
 		Use:     "delete <repo-id> <branch>",
 		Short:   "Delete a branch",
 		Example: "  $ hf repo branch delete acme/model dev",
 		Args:    cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.RepoID, opts.Name = args[0], args[1]
-			rt, err := parseType(opts.RepoType)
-			if err != nil {
-				return err
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			c, err := f.Client()
-			if err != nil {
-				return err
-			}
-			if err := c.DeleteBranch(cmd.Context(), opts.RepoID, opts.Name, &hfhub.RepoOptions{RepoType: rt}); err != nil {
-				return err
-			}
-			return done(f.Printer(), "Deleted branch "+opts.Name, map[string]any{"repo_id": opts.RepoID, "deleted_branch": opts.Name})
-		},
-	}
-	repoTypeFlag(cmd, &opts.RepoType)
-	return cmd
+	})
 }
 
 // NewTagCmd returns `hf repo tag` with create, list and delete.
@@ -99,31 +76,17 @@ func NewTagCmd(f *cmdutil.Factory) *cobra.Command {
 
 func newTagCreateCmd(f *cmdutil.Factory, runF func(context.Context, *RefOptions) error) *cobra.Command {
 	opts := &RefOptions{F: f}
-	cmd := &cobra.Command{
+	cmd := refVerb(opts, runF, func(ctx context.Context, c *hfhub.Client, rt hfhub.RepoType) error {
+		if err := c.CreateTag(ctx, opts.RepoID, opts.Name, &hfhub.CreateTagOptions{RepoType: rt, Revision: opts.Revision, Message: opts.Message, ExistOK: opts.ExistOK}); err != nil {
+			return err
+		}
+		return done(f.Printer(), "Created tag "+opts.Name, map[string]any{"repo_id": opts.RepoID, "tag": opts.Name})
+	}).install(f, &cobra.Command{
 		Use:     "create <repo-id> <tag>",
 		Short:   "Tag a revision",
 		Example: "  $ hf repo tag create acme/model v1.0\n  $ hf repo tag create acme/model v1.1 --revision dev -m 'second release'",
 		Args:    cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.RepoID, opts.Name = args[0], args[1]
-			rt, err := parseType(opts.RepoType)
-			if err != nil {
-				return err
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			c, err := f.Client()
-			if err != nil {
-				return err
-			}
-			if err := c.CreateTag(cmd.Context(), opts.RepoID, opts.Name, &hfhub.CreateTagOptions{RepoType: rt, Revision: opts.Revision, Message: opts.Message, ExistOK: opts.ExistOK}); err != nil {
-				return err
-			}
-			return done(f.Printer(), "Created tag "+opts.Name, map[string]any{"repo_id": opts.RepoID, "tag": opts.Name})
-		},
-	}
-	repoTypeFlag(cmd, &opts.RepoType)
+	})
 	cmd.Flags().StringVar(&opts.Revision, "revision", "", "revision to tag (default: the head of main)")
 	cmd.Flags().StringVarP(&opts.Message, "message", "m", "", "tag message")
 	cmd.Flags().BoolVar(&opts.ExistOK, "exist-ok", false, "succeed if the tag already exists")
@@ -132,26 +95,10 @@ func newTagCreateCmd(f *cmdutil.Factory, runF func(context.Context, *RefOptions)
 
 func newTagListCmd(f *cmdutil.Factory, runF func(context.Context, *RefOptions) error) *cobra.Command {
 	opts := &RefOptions{F: f}
-	cmd := &cobra.Command{
-		Use:     "list <repo-id>",
-		Aliases: []string{"ls"},
-		Short:   "List the tags of a repo",
-		Example: "  $ hf repo tag list acme/model",
-		Args:    cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.RepoID = args[0]
-			rt, err := parseType(opts.RepoType)
-			if err != nil {
-				return err
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			c, err := f.Client()
-			if err != nil {
-				return err
-			}
-			refs, err := c.ListRepoRefs(cmd.Context(), opts.RepoID, &hfhub.ListRepoRefsOptions{RepoType: rt})
+	return verb[RefOptions]{opts: opts, repoType: &opts.RepoType, runF: runF,
+		args: func(args []string) { opts.RepoID = args[0] },
+		act: func(ctx context.Context, c *hfhub.Client, rt hfhub.RepoType) error {
+			refs, err := c.ListRepoRefs(ctx, opts.RepoID, &hfhub.ListRepoRefsOptions{RepoType: rt})
 			if err != nil {
 				return err
 			}
@@ -165,51 +112,46 @@ func newTagListCmd(f *cmdutil.Factory, runF func(context.Context, *RefOptions) e
 			}
 			return f.Printer().Table([]string{"TAG", "COMMIT"}, rows, tags)
 		},
-	}
-	repoTypeFlag(cmd, &opts.RepoType)
-	return cmd
+	}.install(f, &cobra.Command{
+		Use:     "list <repo-id>",
+		Aliases: []string{"ls"},
+		Short:   "List the tags of a repo",
+		Example: "  $ hf repo tag list acme/model",
+		Args:    cobra.ExactArgs(1),
+	})
 }
 
 func newTagDeleteCmd(f *cmdutil.Factory, runF func(context.Context, *RefOptions) error) *cobra.Command {
 	opts := &RefOptions{F: f}
-	cmd := &cobra.Command{
+	v := refVerb(opts, runF, func(ctx context.Context, c *hfhub.Client, rt hfhub.RepoType) error {
+		if err := c.DeleteTag(ctx, opts.RepoID, opts.Name, &hfhub.RepoOptions{RepoType: rt}); err != nil {
+			return err
+		}
+		return done(f.Printer(), "Deleted tag "+opts.Name, map[string]any{"repo_id": opts.RepoID, "deleted_tag": opts.Name})
+	})
+	v.check = func(hfhub.RepoType) error {
+		if opts.Yes {
+			return nil
+		}
+		if !f.IO.CanPrompt() {
+			return cmdutil.FlagErrorf("deleting tag %s needs confirmation: pass --yes", opts.Name)
+		}
+		f.IO.ErrOut.Write([]byte("Delete tag " + opts.Name + " of " + opts.RepoID + "? [y/N] "))
+		answer, err := f.IO.ReadLine()
+		if err != nil {
+			return err
+		}
+		if answer != "y" && answer != "Y" && answer != "yes" {
+			return cmdutil.Errorf(cmdutil.ExitError, "pass --yes to skip the question", "tag %s not deleted", opts.Name)
+		}
+		return nil
+	}
+	cmd := v.install(f, &cobra.Command{
 		Use:     "delete <repo-id> <tag>",
 		Short:   "Delete a tag",
 		Example: "  $ hf repo tag delete acme/model v1.0 --yes",
 		Args:    cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.RepoID, opts.Name = args[0], args[1]
-			rt, err := parseType(opts.RepoType)
-			if err != nil {
-				return err
-			}
-			if !opts.Yes {
-				if !f.IO.CanPrompt() {
-					return cmdutil.FlagErrorf("deleting tag %s needs confirmation: pass --yes", opts.Name)
-				}
-				f.IO.ErrOut.Write([]byte("Delete tag " + opts.Name + " of " + opts.RepoID + "? [y/N] "))
-				answer, err := f.IO.ReadLine()
-				if err != nil {
-					return err
-				}
-				if answer != "y" && answer != "Y" && answer != "yes" {
-					return cmdutil.Errorf(cmdutil.ExitError, "pass --yes to skip the question", "tag %s not deleted", opts.Name)
-				}
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			c, err := f.Client()
-			if err != nil {
-				return err
-			}
-			if err := c.DeleteTag(cmd.Context(), opts.RepoID, opts.Name, &hfhub.RepoOptions{RepoType: rt}); err != nil {
-				return err
-			}
-			return done(f.Printer(), "Deleted tag "+opts.Name, map[string]any{"repo_id": opts.RepoID, "deleted_tag": opts.Name})
-		},
-	}
-	repoTypeFlag(cmd, &opts.RepoType)
+	})
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "delete without asking")
 	return cmd
 }

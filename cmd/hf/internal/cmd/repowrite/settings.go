@@ -22,18 +22,11 @@ type SettingsOptions struct {
 // NewSettingsCmd returns `hf repo settings`.
 func NewSettingsCmd(f *cmdutil.Factory, runF func(context.Context, *SettingsOptions) error) *cobra.Command {
 	opts := &SettingsOptions{F: f}
-	cmd := &cobra.Command{
-		Use:     "settings <repo-id>",
-		Short:   "Change a repo's visibility or gating",
-		Example: "  $ hf repo settings acme/model --private true\n  $ hf repo settings acme/model --gated manual\n  $ hf repo settings acme/model --gated false",
-		Args:    cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.RepoID = args[0]
-			rt, err := parseType(opts.RepoType)
-			if err != nil {
-				return err
-			}
-			s := hfhub.RepoSettings{RepoType: rt}
+	var s hfhub.RepoSettings // built by check from the flags
+	cmd := verb[SettingsOptions]{opts: opts, repoType: &opts.RepoType, runF: runF,
+		args: func(args []string) { opts.RepoID = args[0] },
+		check: func(rt hfhub.RepoType) error {
+			s = hfhub.RepoSettings{RepoType: rt}
 			switch opts.Gated {
 			case "":
 			case "auto", "manual":
@@ -55,20 +48,20 @@ func NewSettingsCmd(f *cmdutil.Factory, runF func(context.Context, *SettingsOpti
 			if s.Gated == nil && s.Private == nil {
 				return cmdutil.FlagErrorf("nothing to change: give --private or --gated")
 			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			c, err := f.Client()
-			if err != nil {
-				return err
-			}
-			if err := c.UpdateRepoSettings(cmd.Context(), opts.RepoID, s); err != nil {
+			return nil
+		},
+		act: func(ctx context.Context, c *hfhub.Client, _ hfhub.RepoType) error {
+			if err := c.UpdateRepoSettings(ctx, opts.RepoID, s); err != nil {
 				return err
 			}
 			return done(f.Printer(), "Updated settings of "+opts.RepoID, map[string]any{"repo_id": opts.RepoID, "private": opts.Private, "gated": opts.Gated})
 		},
-	}
-	repoTypeFlag(cmd, &opts.RepoType)
+	}.install(f, &cobra.Command{
+		Use:     "settings <repo-id>",
+		Short:   "Change a repo's visibility or gating",
+		Example: "  $ hf repo settings acme/model --private true\n  $ hf repo settings acme/model --gated manual\n  $ hf repo settings acme/model --gated false",
+		Args:    cobra.ExactArgs(1),
+	})
 	cmd.Flags().StringVar(&opts.Gated, "gated", "", "access requests: auto, manual or false")
 	cmd.Flags().StringVar(&opts.Private, "private", "", "visibility: true (private) or false (public)")
 	return cmd
