@@ -84,13 +84,9 @@ func (d *Disk) Stat(ctx context.Context, key string) (Info, error) {
 
 // Get reads n bytes at off (n < 0: to the end).
 func (d *Disk) Get(ctx context.Context, key string, off, n int64) (io.ReadCloser, error) {
-	p, err := d.path(key)
+	f, err := d.Open(key)
 	if err != nil {
 		return nil, err
-	}
-	f, err := os.Open(p)
-	if err != nil {
-		return nil, notFound(key, err)
 	}
 	if off == 0 && n < 0 {
 		return f, nil

@@ -110,11 +110,7 @@ func (s *Server) handleAccessRequest(w http.ResponseWriter, r *http.Request, req
 			return
 		}
 	}
-	if err := s.store.SetAccess(r.Context(), req.Type, req.ID, body.User, status); err != nil {
-		s.writeStoreError(w, r, req, err)
-		return
-	}
-	writeJSON(w, r, map[string]any{})
+	s.writeDone(w, r, req, s.store.SetAccess(r.Context(), req.Type, req.ID, body.User, status))
 }
 
 // knownUser reports whether a token of the server belongs to name.

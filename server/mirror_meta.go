@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hfhub-go/hfhub/cache"
 	"github.com/hfhub-go/hfhub/objstore"
 	"github.com/hfhub-go/hfhub/store"
 )
@@ -55,7 +56,7 @@ func (m *Mirror) serveMeta(w http.ResponseWriter, r *http.Request, rt mirrorRout
 	sum.Write(body)
 	key := hex.EncodeToString(sum.Sum(nil))
 	ttl := m.opts.MetadataTTL
-	if len(rt.Rest) > 0 && isCommitID(rt.Rest[0]) && ttl > 0 {
+	if len(rt.Rest) > 0 && cache.IsCommitHash(rt.Rest[0]) && ttl > 0 {
 		ttl = max(ttl, pinnedTTL)
 	}
 	if m.Offline() {
@@ -252,29 +253,4 @@ func (m *Mirror) filterList(t store.RepoType, body []byte) []byte {
 		return body
 	}
 	return out
-}
-
-// baseOf is the mirror's own absolute URL as the client reached it.
-func baseOf(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	if p := r.Header.Get("X-Forwarded-Proto"); p == "https" || p == "http" {
-		scheme = p
-	}
-	return scheme + "://" + r.Host
-}
-
-// isCommitID reports whether an escaped path segment is a full commit id.
-func isCommitID(s string) bool {
-	if len(s) != 40 {
-		return false
-	}
-	for _, c := range s {
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
-			return false
-		}
-	}
-	return true
 }

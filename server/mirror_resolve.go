@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hfhub-go/hfhub/cache"
 	"github.com/hfhub-go/hfhub/objstore"
 	"github.com/hfhub-go/hfhub/store"
 )
@@ -173,7 +174,7 @@ func (m *Mirror) lookupFile(ctx context.Context, rt mirrorRoute, rev, p string) 
 	m.metrics.Add(MetricCacheMisses, 1, "kind", "metadata")
 	v, err, _ := m.group.Do(memKey, func() (any, error) {
 		ttl := m.opts.MetadataTTL
-		if isCommitID(rev) && ttl > 0 {
+		if cache.IsCommitHash(rev) && ttl > 0 {
 			ttl = max(ttl, pinnedTTL)
 		}
 		rec, err := m.headUpstream(rt, rev, p)
@@ -289,15 +290,10 @@ func parseFileHeaders(resp *http.Response) (*fileRecord, error) {
 	if len(rec.ETag) == 64 {
 		rec.LFS = true
 	}
-	if !isCommitID(rec.Commit) || (len(rec.ETag) != 40 && len(rec.ETag) != 64) || !isHex(rec.ETag) {
+	if !cache.IsCommitHash(rec.Commit) || !cache.IsCommitHash(rec.ETag) && !cache.IsSHA256(rec.ETag) {
 		return nil, fmt.Errorf("upstream answer for %s lacks a commit (X-Repo-Commit %q) or a content hash (ETag %q): is it a Hub?", resp.Request.URL.Path, rec.Commit, etag)
 	}
 	return rec, nil
-}
-
-func isHex(s string) bool {
-	_, err := hex.DecodeString(s)
-	return err == nil
 }
 
 func hashKey(parts ...string) string {
@@ -332,7 +328,7 @@ func (m *Mirror) saveRecords(rt mirrorRoute, rev, p string, rec *fileRecord) {
 // storedFile finds the last known record of a file.
 func (m *Mirror) storedFile(ctx context.Context, rt mirrorRoute, rev, p string) (*fileRecord, error) {
 	commit := rev
-	if !isCommitID(rev) {
+	if !cache.IsCommitHash(rev) {
 		data, err := objstore.ReadAll(ctx, m.opts.Store, refKey(rt.Type, rt.ID, rev))
 		if err != nil {
 			return nil, errNotStored

@@ -197,6 +197,12 @@ func (s *Server) baseFor(r *http.Request) string {
 	if s.baseURL != "" {
 		return s.baseURL
 	}
+	return baseOf(r)
+}
+
+// baseOf is the server's own absolute URL as the client reached it (the
+// scheme from X-Forwarded-Proto behind a proxy).
+func baseOf(r *http.Request) string {
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"

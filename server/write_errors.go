@@ -25,6 +25,16 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	return true
 }
 
+// writeDone answers a store write: {} when err is nil, else the error
+// (see writeStoreError).
+func (s *Server) writeDone(w http.ResponseWriter, r *http.Request, req *repoRequest, err error) {
+	if err != nil {
+		s.writeStoreError(w, r, req, err)
+		return
+	}
+	writeJSON(w, r, map[string]any{})
+}
+
 // writeStoreError answers a failed store write the way the Hub answers
 // the same failure.
 func (s *Server) writeStoreError(w http.ResponseWriter, r *http.Request, req *repoRequest, err error) {

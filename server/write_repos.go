@@ -77,19 +77,27 @@ func (s *Server) repoWebURL(r *http.Request, t store.RepoType, id string) string
 	return s.baseFor(r) + "/" + webPrefix(t) + id
 }
 
-// handleCreateRepo serves POST /api/repos/create.
-func (s *Server) handleCreateRepo(w http.ResponseWriter, r *http.Request) {
+// readRepoBody reads the body of a create or delete into b and returns the
+// caller (who must be signed in) and the repo the body names. It answers
+// the request when it reports false.
+func (s *Server) readRepoBody(w http.ResponseWriter, r *http.Request, b *repoBody) (*User, store.RepoType, string, bool) {
 	u, ok := s.needUser(w, r)
-	if !ok {
-		return
-	}
-	var b repoBody
-	if !readJSON(w, r, &b) {
-		return
+	if !ok || !readJSON(w, r, b) {
+		return nil, "", "", false
 	}
 	t, id, err := b.target(u)
 	if err != nil {
 		writeError(w, r, http.StatusBadRequest, "", err.Error())
+		return nil, "", "", false
+	}
+	return u, t, id, true
+}
+
+// handleCreateRepo serves POST /api/repos/create.
+func (s *Server) handleCreateRepo(w http.ResponseWriter, r *http.Request) {
+	var b repoBody
+	u, t, id, ok := s.readRepoBody(w, r, &b)
+	if !ok {
 		return
 	}
 	if !canWrite(w, r, u, t, id) {
@@ -112,17 +120,9 @@ func (s *Server) handleCreateRepo(w http.ResponseWriter, r *http.Request) {
 
 // handleDeleteRepo serves DELETE /api/repos/delete.
 func (s *Server) handleDeleteRepo(w http.ResponseWriter, r *http.Request) {
-	u, ok := s.needUser(w, r)
-	if !ok {
-		return
-	}
 	var b repoBody
-	if !readJSON(w, r, &b) {
-		return
-	}
-	t, id, err := b.target(u)
-	if err != nil {
-		writeError(w, r, http.StatusBadRequest, "", err.Error())
+	u, t, id, ok := s.readRepoBody(w, r, &b)
+	if !ok {
 		return
 	}
 	req := &repoRequest{Type: t, ID: id, User: u}
@@ -224,11 +224,7 @@ func (s *Server) handleSettings(w http.ResponseWriter, r *http.Request, req *rep
 		writeError(w, r, http.StatusBadRequest, "", `Nothing to change: send "private", "visibility" or "gated"`)
 		return
 	}
-	if err := s.store.UpdateSettings(r.Context(), req.Type, req.ID, set); err != nil {
-		s.writeStoreError(w, r, req, err)
-		return
-	}
-	writeJSON(w, r, map[string]any{})
+	s.writeDone(w, r, req, s.store.UpdateSettings(r.Context(), req.Type, req.ID, set))
 }
 
 func isConflict(err error) bool {

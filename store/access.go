@@ -62,31 +62,20 @@ func (s *Store) SetAccess(ctx context.Context, t RepoType, id, user string, stat
 	default:
 		return fmt.Errorf("%w: access status %q (want accepted, rejected or pending)", ErrInvalid, status)
 	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.lookup(t, id)
-	if err != nil {
-		return err
-	}
-	old := r.Access
-	// Copy on write: RepoInfo values handed out share the old slice.
-	next := make([]AccessRequest, 0, len(old)+1)
-	for _, a := range old {
-		if a.User != user {
-			next = append(next, a)
+	return s.updateRepo(ctx, t, id, func(r *repo) (func(), error) {
+		old := r.Access
+		// Copy on write: RepoInfo values handed out share the old slice.
+		next := make([]AccessRequest, 0, len(old)+1)
+		for _, a := range old {
+			if a.User != user {
+				next = append(next, a)
+			}
 		}
-	}
-	next = append(next, AccessRequest{User: user, Status: status, Time: s.now().UTC().Truncate(time.Second)})
-	slices.SortFunc(next, func(a, b AccessRequest) int { return strings.Compare(a.User, b.User) })
-	r.Access = next
-	if err := s.saveRepo(r); err != nil {
-		r.Access = old
-		return err
-	}
-	return nil
+		next = append(next, AccessRequest{User: user, Status: status, Time: s.now().UTC().Truncate(time.Second)})
+		slices.SortFunc(next, func(a, b AccessRequest) int { return strings.Compare(a.User, b.User) })
+		r.Access = next
+		return func() { r.Access = old }, nil
+	})
 }
 
 // AccessRequests lists the repository's access entries with status st

@@ -140,21 +140,14 @@ func gitCommitID(tree string, parents []string, author string, date time.Time, m
 }
 
 // isHex40 reports whether s is a full lowercase commit id.
-func isHex40(s string) bool {
-	if len(s) != 40 {
-		return false
-	}
-	for _, c := range s {
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
-			return false
-		}
-	}
-	return true
-}
+func isHex40(s string) bool { return isLowerHex(s, 40) }
 
 // isHex64 reports whether s is a lowercase sha256 in hex.
-func isHex64(s string) bool {
-	if len(s) != 64 {
+func isHex64(s string) bool { return isLowerHex(s, 64) }
+
+// isLowerHex reports whether s is n lowercase hex digits.
+func isLowerHex(s string, n int) bool {
+	if len(s) != n {
 		return false
 	}
 	for _, c := range s {

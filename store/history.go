@@ -13,6 +13,12 @@ func (s *Store) Log(t RepoType, id, rev string) ([]*Commit, error) {
 	if err != nil {
 		return nil, err
 	}
+	return r.log(rev)
+}
+
+// log returns the commits reachable from rev, newest first. Caller holds
+// s.mu (a [Memory] needs no lock).
+func (r *repo) log(rev string) ([]*Commit, error) {
 	head, err := r.resolve(rev)
 	if err != nil {
 		return nil, err

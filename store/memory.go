@@ -207,11 +207,7 @@ func (m *Memory) Log(t RepoType, id, rev string) ([]*Commit, error) {
 	if err != nil {
 		return nil, err
 	}
-	head, err := r.resolve(rev)
-	if err != nil {
-		return nil, err
-	}
-	return r.ancestors(head), nil
+	return r.log(rev)
 }
 
 // LastCommits returns, for every file and folder of commit commitID, the

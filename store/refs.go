@@ -81,31 +81,7 @@ func ValidateRefName(name string) error {
 // CreateBranch creates branch name at the commit fromRev names ("" = main).
 // It fails with ErrRefExists if the branch exists.
 func (s *Store) CreateBranch(ctx context.Context, t RepoType, id, name, fromRev string) error {
-	if err := ValidateRefName(name); err != nil {
-		return err
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.lookup(t, id)
-	if err != nil {
-		return err
-	}
-	if _, ok := r.Refs.Branches[name]; ok {
-		return fmt.Errorf("%w: branch %q", ErrRefExists, name)
-	}
-	c, err := r.resolve(fromRev)
-	if err != nil {
-		return err
-	}
-	r.Refs.Branches[name] = c.ID
-	if err := s.saveRepo(r); err != nil {
-		delete(r.Refs.Branches, name)
-		return err
-	}
-	return nil
+	return s.createRef(ctx, t, id, "branch", func(r *repo) map[string]string { return r.Refs.Branches }, name, fromRev)
 }
 
 // DeleteBranch deletes a branch. The main branch cannot be deleted.
@@ -119,31 +95,7 @@ func (s *Store) DeleteBranch(ctx context.Context, t RepoType, id, name string) e
 // CreateTag creates tag at the commit rev names ("" = main).
 // It fails with ErrRefExists if the tag exists.
 func (s *Store) CreateTag(ctx context.Context, t RepoType, id, tag, rev string) error {
-	if err := ValidateRefName(tag); err != nil {
-		return err
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.lookup(t, id)
-	if err != nil {
-		return err
-	}
-	if _, ok := r.Refs.Tags[tag]; ok {
-		return fmt.Errorf("%w: tag %q", ErrRefExists, tag)
-	}
-	c, err := r.resolve(rev)
-	if err != nil {
-		return err
-	}
-	r.Refs.Tags[tag] = c.ID
-	if err := s.saveRepo(r); err != nil {
-		delete(r.Refs.Tags, tag)
-		return err
-	}
-	return nil
+	return s.createRef(ctx, t, id, "tag", func(r *repo) map[string]string { return r.Refs.Tags }, tag, rev)
 }
 
 // DeleteTag deletes a tag; ErrRevisionNotFound if there is none.
@@ -151,25 +103,34 @@ func (s *Store) DeleteTag(ctx context.Context, t RepoType, id, tag string) error
 	return s.deleteRef(ctx, t, id, func(r *repo) map[string]string { return r.Refs.Tags }, tag)
 }
 
+// createRef adds the ref name (a kind: "branch" or "tag") of refs at the
+// commit rev names.
+func (s *Store) createRef(ctx context.Context, t RepoType, id, kind string, refs func(*repo) map[string]string, name, rev string) error {
+	if err := ValidateRefName(name); err != nil {
+		return err
+	}
+	return s.updateRepo(ctx, t, id, func(r *repo) (func(), error) {
+		m := refs(r)
+		if _, ok := m[name]; ok {
+			return nil, fmt.Errorf("%w: %s %q", ErrRefExists, kind, name)
+		}
+		c, err := r.resolve(rev)
+		if err != nil {
+			return nil, err
+		}
+		m[name] = c.ID
+		return func() { delete(m, name) }, nil
+	})
+}
+
 func (s *Store) deleteRef(ctx context.Context, t RepoType, id string, refs func(*repo) map[string]string, name string) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.lookup(t, id)
-	if err != nil {
-		return err
-	}
-	m := refs(r)
-	old, ok := m[name]
-	if !ok {
-		return fmt.Errorf("%w: %q in %s %s", ErrRevisionNotFound, name, t, id)
-	}
-	delete(m, name)
-	if err := s.saveRepo(r); err != nil {
-		m[name] = old
-		return err
-	}
-	return nil
+	return s.updateRepo(ctx, t, id, func(r *repo) (func(), error) {
+		m := refs(r)
+		old, ok := m[name]
+		if !ok {
+			return nil, fmt.Errorf("%w: %q in %s %s", ErrRevisionNotFound, name, t, id)
+		}
+		delete(m, name)
+		return func() { m[name] = old }, nil
+	})
 }

@@ -153,25 +153,14 @@ func (s *Store) UpdateSettings(ctx context.Context, t RepoType, id string, set S
 			return err
 		}
 	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.lookup(t, id)
-	if err != nil {
-		return err
-	}
-	old := r.RepoInfo
-	if set.Private != nil {
-		r.Private = *set.Private
-	}
-	if set.Gated != nil {
-		r.Gated = *set.Gated
-	}
-	if err := s.saveRepo(r); err != nil {
-		r.RepoInfo = old
-		return err
-	}
-	return nil
+	return s.updateRepo(ctx, t, id, func(r *repo) (func(), error) {
+		old := r.RepoInfo
+		if set.Private != nil {
+			r.Private = *set.Private
+		}
+		if set.Gated != nil {
+			r.Gated = *set.Gated
+		}
+		return func() { r.RepoInfo = old }, nil
+	})
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"crypto/sha1"
 	"encoding/hex"
 	"encoding/json"
@@ -173,6 +174,30 @@ func (s *Store) saveRepo(r *repo) error {
 		return err
 	}
 	return fsutil.WriteFileAtomic(filepath.Join(dir, "repo.json"), data, 0o600)
+}
+
+// updateRepo checks ctx, then, under the store's write lock, applies change
+// to the repo and saves it. When change fails nothing is saved; when the
+// save fails, the undo that change returned puts the repo back as it was.
+func (s *Store) updateRepo(ctx context.Context, t RepoType, id string, change func(r *repo) (undo func(), err error)) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, err := s.lookup(t, id)
+	if err != nil {
+		return err
+	}
+	undo, err := change(r)
+	if err != nil {
+		return err
+	}
+	if err := s.saveRepo(r); err != nil {
+		undo()
+		return err
+	}
+	return nil
 }
 
 func (s *Store) saveCommit(r *repo, c *Commit) error {
