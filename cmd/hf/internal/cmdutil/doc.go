@@ -39,7 +39,7 @@
 //				return run(cmd.Context(), opts)
 //			},
 //		}
-//		cmd.Flags().StringVar(&opts.RepoType, "repo-type", "model", "repository `type`: model, dataset or space")
+//		cmdutil.RepoTypeFlag(cmd, &opts.RepoType) // read with cmdutil.ParseRepoType
 //		return cmd
 //	}
 //

@@ -80,13 +80,18 @@ func (c *Common) Open() (*hfcache.Cache, error) {
 	return ca, nil
 }
 
-// scan scans the cache; a missing cache is "not found" (exit 3).
-func (c *Common) scan(cmd *cobra.Command, ca *hfcache.Cache) (*hfcache.Report, error) {
+// scan opens ([Common.Open]) and scans the cache; a missing cache is "not
+// found" (exit 3).
+func (c *Common) scan(cmd *cobra.Command) (*hfcache.Cache, *hfcache.Report, error) {
+	ca, err := c.Open()
+	if err != nil {
+		return nil, nil, err
+	}
 	rep, err := ca.Scan(cmd.Context())
 	if errors.Is(err, hfcache.ErrCacheNotFound) {
-		return nil, noCache(ca.Dir)
+		return nil, nil, noCache(ca.Dir)
 	}
-	return rep, err
+	return ca, rep, err
 }
 
 // noCache is the error for a missing cache folder (exit 3).

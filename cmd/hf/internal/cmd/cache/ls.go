@@ -76,11 +76,7 @@ type lsResult struct {
 }
 
 func runLs(cmd *cobra.Command, opts *LsOptions) error {
-	ca, err := opts.Open()
-	if err != nil {
-		return err
-	}
-	rep, err := opts.scan(cmd, ca)
+	_, rep, err := opts.scan(cmd)
 	if err != nil {
 		return err
 	}

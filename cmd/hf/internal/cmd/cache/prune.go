@@ -48,11 +48,7 @@ only detached revisions.`,
 }
 
 func runPrune(cmd *cobra.Command, opts *PruneOptions) error {
-	ca, err := opts.Open()
-	if err != nil {
-		return err
-	}
-	rep, err := opts.scan(cmd, ca)
+	ca, rep, err := opts.scan(cmd)
 	if err != nil {
 		return err
 	}

@@ -45,11 +45,7 @@ plan and the space it would free.`,
 }
 
 func runRm(cmd *cobra.Command, opts *RmOptions) error {
-	ca, err := opts.Open()
-	if err != nil {
-		return err
-	}
-	rep, err := opts.scan(cmd, ca)
+	ca, rep, err := opts.scan(cmd)
 	if err != nil {
 		return err
 	}

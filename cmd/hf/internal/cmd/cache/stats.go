@@ -36,11 +36,7 @@ func NewStatsCmd(f *cmdutil.Factory, runF func(context.Context, *StatsOptions) e
 }
 
 func runStats(cmd *cobra.Command, opts *StatsOptions) error {
-	ca, err := opts.Open()
-	if err != nil {
-		return err
-	}
-	rep, err := opts.scan(cmd, ca)
+	_, rep, err := opts.scan(cmd)
 	if err != nil {
 		return err
 	}

@@ -49,7 +49,7 @@ status is then 1 only if a file could not be repaired.`,
 			return runVerify(cmd, opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.RepoType, "repo-type", "model", "repository `type`: model, dataset or space")
+	cmdutil.RepoTypeFlag(cmd, &opts.RepoType)
 	cmd.Flags().StringVar(&opts.Revision, "revision", "", "check only this `revision` (commit hash or ref); default: every cached revision")
 	cmd.Flags().BoolVar(&opts.Repair, "repair", false, "download bad or missing files again (from the Hub, at their cached commit)")
 	addCacheDirFlag(cmd, &opts.Common)

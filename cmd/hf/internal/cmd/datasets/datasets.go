@@ -12,14 +12,7 @@ import (
 
 // NewCmd returns the `hf datasets` group.
 func NewCmd(f *cmdutil.Factory) *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "datasets <command>",
-		Short: "Browse datasets on the Hub",
-	}
-	cmd.AddCommand(
-		repolist.NewListCmd(f, hfhub.RepoDataset, nil),
-		repolist.NewInfoCmd(f, hfhub.RepoDataset, nil),
-	)
+	cmd := repolist.NewGroupCmd(f, hfhub.RepoDataset, "Browse datasets on the Hub")
 	cmd.AddCommand(DiscoveryCmds(f)...)
 	cmd.AddCommand(ViewerCmds(f)...)
 	return cmd

@@ -54,8 +54,8 @@ file: the tree listing gives each file's etag and size.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.RepoID, opts.Filenames = args[0], args[1:]
-			if _, err := hfhub.ParseRepoType(opts.RepoType); err != nil {
-				return cmdutil.FlagErrorf("--repo-type: %v", err)
+			if _, err := cmdutil.ParseRepoType(opts.RepoType); err != nil {
+				return err
 			}
 			if opts.MaxWorkers < 0 || opts.Connections < 0 || opts.LimitRate < 0 {
 				return cmdutil.FlagErrorf("--max-workers, --connections and --limit-rate must not be negative")
@@ -66,8 +66,8 @@ file: the tree listing gives each file's etag and size.`,
 			return run(cmd.Context(), opts)
 		},
 	}
+	cmdutil.RepoTypeFlag(cmd, &opts.RepoType)
 	fl := cmd.Flags()
-	fl.StringVar(&opts.RepoType, "repo-type", "model", "repository `type`: model, dataset or space")
 	fl.StringVar(&opts.Revision, "revision", "", "`branch`, tag or commit (default main)")
 	fl.StringArrayVar(&opts.Include, "include", nil, "only files matching this `glob` (repeatable)")
 	fl.StringArrayVar(&opts.Exclude, "exclude", nil, "skip files matching this `glob` (repeatable)")

@@ -11,13 +11,5 @@ import (
 
 // NewCmd returns the `hf models` group.
 func NewCmd(f *cmdutil.Factory) *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "models <command>",
-		Short: "Browse models on the Hub",
-	}
-	cmd.AddCommand(
-		repolist.NewListCmd(f, hfhub.RepoModel, nil),
-		repolist.NewInfoCmd(f, hfhub.RepoModel, nil),
-	)
-	return cmd
+	return repolist.NewGroupCmd(f, hfhub.RepoModel, "Browse models on the Hub")
 }

@@ -3,3 +3,18 @@
 // `hf models|datasets|spaces info`, plus the file listing behind `hf repo
 // tree`. The nouns' packages wire these with their repo type.
 package repolist
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/hfhub-go/hfhub"
+	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmdutil"
+)
+
+// NewGroupCmd returns the `hf models|datasets|spaces` group of repo type rt
+// with its ls and info verbs; a noun may add more.
+func NewGroupCmd(f *cmdutil.Factory, rt hfhub.RepoType, short string) *cobra.Command {
+	cmd := &cobra.Command{Use: rt.String() + "s <command>", Short: short}
+	cmd.AddCommand(NewListCmd(f, rt, nil), NewInfoCmd(f, rt, nil))
+	return cmd
+}

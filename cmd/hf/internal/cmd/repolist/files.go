@@ -42,9 +42,9 @@ CLI lists files with ` + "`hf models|datasets|spaces ls <repo-id>`" + `).`,
 		Example: "  $ hf repo tree acme/tiny-model\n  $ hf repo tree acme/squad data -R --repo-type dataset --format json",
 		Args:    cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rt, err := hfhub.ParseRepoType(repoType)
+			rt, err := cmdutil.ParseRepoType(repoType)
 			if err != nil {
-				return cmdutil.FlagErrorf("--repo-type: %w", err)
+				return err
 			}
 			opts.Type, opts.RepoID = rt, args[0]
 			if len(args) == 2 {
@@ -60,7 +60,7 @@ CLI lists files with ` + "`hf models|datasets|spaces ls <repo-id>`" + `).`,
 			return listFiles(cmd.Context(), c, opts)
 		},
 	}
-	cmd.Flags().StringVar(&repoType, "repo-type", "model", "repository `type`: model, dataset or space")
+	cmdutil.RepoTypeFlag(cmd, &repoType)
 	addFilesFlags(cmd, opts)
 	return cmd
 }

@@ -7,7 +7,6 @@ package repowrite
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/hfhub-go/hfhub"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmdutil"
 )
 
@@ -22,19 +21,6 @@ func NewCmds(f *cmdutil.Factory) []*cobra.Command {
 		NewTagCmd(f),
 		NewDeleteFilesCmd(f, nil),
 	}
-}
-
-// repoTypeFlag adds --repo-type and returns a parser for its value.
-func repoTypeFlag(cmd *cobra.Command, dst *string) {
-	cmd.Flags().StringVar(dst, "repo-type", "model", "repository `type`: model, dataset or space")
-}
-
-func parseType(s string) (hfhub.RepoType, error) {
-	rt, err := hfhub.ParseRepoType(s)
-	if err != nil {
-		return rt, cmdutil.FlagErrorf("--repo-type: %v", err)
-	}
-	return rt, nil
 }
 
 // done prints a one-line result: JSON {"status", ...} with --format json,

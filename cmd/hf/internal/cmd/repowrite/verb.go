@@ -23,10 +23,10 @@ type verb[O any] struct {
 
 // install adds --repo-type to cmd and makes the verb its run function.
 func (v verb[O]) install(f *cmdutil.Factory, cmd *cobra.Command) *cobra.Command {
-	repoTypeFlag(cmd, v.repoType)
+	cmdutil.RepoTypeFlag(cmd, v.repoType)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		v.args(args)
-		rt, err := parseType(*v.repoType)
+		rt, err := cmdutil.ParseRepoType(*v.repoType)
 		if err != nil {
 			return err
 		}

@@ -11,13 +11,5 @@ import (
 
 // NewCmd returns the `hf spaces` group.
 func NewCmd(f *cmdutil.Factory) *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "spaces <command>",
-		Short: "Browse Spaces on the Hub",
-	}
-	cmd.AddCommand(
-		repolist.NewListCmd(f, hfhub.RepoSpace, nil),
-		repolist.NewInfoCmd(f, hfhub.RepoSpace, nil),
-	)
-	return cmd
+	return repolist.NewGroupCmd(f, hfhub.RepoSpace, "Browse Spaces on the Hub")
 }

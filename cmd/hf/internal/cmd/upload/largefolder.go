@@ -41,8 +41,8 @@ waited out). The repo is created if it does not exist.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.RepoID, opts.Folder = args[0], args[1]
-			if _, err := hfhub.ParseRepoType(opts.RepoType); err != nil {
-				return cmdutil.FlagErrorf("--repo-type: %v", err)
+			if _, err := cmdutil.ParseRepoType(opts.RepoType); err != nil {
+				return err
 			}
 			if opts.Workers < 0 {
 				return cmdutil.FlagErrorf("--num-workers must be positive")
@@ -53,8 +53,8 @@ waited out). The repo is created if it does not exist.`,
 			return runLargeFolder(cmd.Context(), opts)
 		},
 	}
+	cmdutil.RepoTypeFlag(cmd, &opts.RepoType)
 	fl := cmd.Flags()
-	fl.StringVar(&opts.RepoType, "repo-type", "model", "repository `type`: model, dataset or space")
 	fl.StringVar(&opts.Revision, "revision", "", "`branch` to commit to (default main)")
 	fl.BoolVar(&opts.Private, "private", false, "create the repo private if it does not exist")
 	fl.StringArrayVar(&opts.Include, "include", nil, "upload only files matching this `glob` (repeatable)")

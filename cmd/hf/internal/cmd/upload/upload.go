@@ -54,8 +54,8 @@ uploaded in parallel parts straight from disk. --include, --exclude and
 			if len(args) > 2 {
 				opts.PathInRepo = args[2]
 			}
-			if _, err := hfhub.ParseRepoType(opts.RepoType); err != nil {
-				return cmdutil.FlagErrorf("--repo-type: %v", err)
+			if _, err := cmdutil.ParseRepoType(opts.RepoType); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -63,8 +63,8 @@ uploaded in parallel parts straight from disk. --include, --exclude and
 			return run(cmd.Context(), opts)
 		},
 	}
+	cmdutil.RepoTypeFlag(cmd, &opts.RepoType)
 	fl := cmd.Flags()
-	fl.StringVar(&opts.RepoType, "repo-type", "model", "repository `type`: model, dataset or space")
 	fl.StringVar(&opts.Revision, "revision", "", "`branch` to commit to (created if missing; default main)")
 	fl.BoolVar(&opts.Private, "private", false, "create the repo private if it does not exist")
 	fl.StringArrayVar(&opts.Include, "include", nil, "upload only files matching this `glob` (repeatable)")
