@@ -35,25 +35,14 @@ func setup(t *testing.T, format cmdutil.Format) (*cmdutil.Factory, *bytes.Buffer
 		"README.md": []byte(card), "en/train-0.csv": []byte("a\n"), "en/train-1.csv": []byte("a\n"),
 		"en/test.csv": []byte("a\n"), "fr/x.csv": []byte("a\n"),
 	}}))
-	ios, _, out, _ := cmdutil.Test()
-	f := cmdutil.NewFactory(ios)
-	home := t.TempDir()
-	f.Getenv = func(k string) string {
-		if k == "HF_HOME" {
-			return home
-		}
-		return ""
-	}
+	f, out, _, _ := cmdutil.TestFactory(t)
 	f.Globals.Endpoint, f.Globals.Format = hub.URL, format
 	return f, out, hub
 }
 
 func execute(t *testing.T, cmd *cobra.Command, args ...string) error {
 	t.Helper()
-	cmd.SetArgs(args)
-	cmd.SetOut(new(bytes.Buffer))
-	cmd.SetErr(new(bytes.Buffer))
-	return cmd.ExecuteContext(t.Context())
+	return cmdutil.Execute(t.Context(), cmd, args...)
 }
 
 func TestFlags(t *testing.T) {

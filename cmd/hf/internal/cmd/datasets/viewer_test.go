@@ -20,15 +20,7 @@ import (
 func viewerSetup(t *testing.T, format cmdutil.Format, opts ...viewertest.Option) (*cmdutil.Factory, *bytes.Buffer, *bytes.Buffer, *viewertest.Server) {
 	t.Helper()
 	vs := viewertest.NewServer(t, opts...)
-	ios, _, out, errOut := cmdutil.Test()
-	f := cmdutil.NewFactory(ios)
-	home := t.TempDir()
-	f.Getenv = func(k string) string {
-		if k == "HF_HOME" {
-			return home
-		}
-		return ""
-	}
+	f, out, errOut, _ := cmdutil.TestFactory(t)
 	f.Globals.Format = format
 	return f, out, errOut, vs
 }

@@ -17,25 +17,14 @@ import (
 
 func newFactory(t *testing.T, hub *hubtest.Server, format cmdutil.Format) (*cmdutil.Factory, *bytes.Buffer, string) {
 	t.Helper()
-	ios, _, out, _ := cmdutil.Test()
-	f := cmdutil.NewFactory(ios)
-	home := t.TempDir()
-	f.Getenv = func(k string) string {
-		if k == "HF_HOME" {
-			return home
-		}
-		return ""
-	}
+	f, out, _, cacheDir := cmdutil.TestFactory(t)
 	f.Globals.Endpoint, f.Globals.Format = hub.URL, format
-	return f, out, filepath.Join(home, "hub")
+	return f, out, cacheDir
 }
 
 func execute(t *testing.T, cmd *cobra.Command, args ...string) error {
 	t.Helper()
-	cmd.SetArgs(args)
-	cmd.SetOut(new(bytes.Buffer))
-	cmd.SetErr(new(bytes.Buffer))
-	return cmd.ExecuteContext(t.Context())
+	return cmdutil.Execute(t.Context(), cmd, args...)
 }
 
 func testHub(t *testing.T) *hubtest.Server {

@@ -1,7 +1,6 @@
 package repowrite
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 
@@ -20,21 +19,9 @@ func group(f *cmdutil.Factory) *cobra.Command {
 
 func execute(t *testing.T, hub *hubtest.Server, args ...string) (string, error) {
 	t.Helper()
-	ios, _, out, _ := cmdutil.Test()
-	f := cmdutil.NewFactory(ios)
-	home := t.TempDir()
-	f.Getenv = func(k string) string {
-		if k == "HF_HOME" {
-			return home
-		}
-		return ""
-	}
+	f, out, _, _ := cmdutil.TestFactory(t)
 	f.Globals.Endpoint, f.Globals.Token = hub.URL, "hf_w"
-	cmd := group(f)
-	cmd.SetArgs(args)
-	cmd.SetOut(new(bytes.Buffer))
-	cmd.SetErr(new(bytes.Buffer))
-	err := cmd.ExecuteContext(t.Context())
+	err := cmdutil.Execute(t.Context(), group(f), args...)
 	return out.String(), err
 }
 

@@ -16,15 +16,7 @@ import (
 
 func newFactory(t *testing.T, hub *hubtest.Server) (*cmdutil.Factory, *bytes.Buffer) {
 	t.Helper()
-	ios, _, out, _ := cmdutil.Test()
-	f := cmdutil.NewFactory(ios)
-	home := t.TempDir()
-	f.Getenv = func(k string) string {
-		if k == "HF_HOME" {
-			return home
-		}
-		return ""
-	}
+	f, out, _, _ := cmdutil.TestFactory(t)
 	f.Globals.Endpoint, f.Globals.Token, f.Globals.Format = hub.URL, "hf_w", cmdutil.FormatJSON
 	return f, out
 }
@@ -36,10 +28,7 @@ func exitCode(err error) cmdutil.ExitCode {
 
 func execute(t *testing.T, cmd *cobra.Command, args ...string) error {
 	t.Helper()
-	cmd.SetArgs(args)
-	cmd.SetOut(new(bytes.Buffer))
-	cmd.SetErr(new(bytes.Buffer))
-	return cmd.ExecuteContext(t.Context())
+	return cmdutil.Execute(t.Context(), cmd, args...)
 }
 
 func TestUploadCommand(t *testing.T) {
