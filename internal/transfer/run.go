@@ -82,7 +82,22 @@ func (t *task) run(ctx context.Context) (err error) {
 		})
 	}
 
+	// Writeback requests go to their own goroutine: starting disk writes can
+	// block on a busy device, and the connections should keep reading.
+	var wwg sync.WaitGroup
+	if wb := t.e.writebackBytes(); wb > 0 && (t.size < 0 || t.size > wb) {
+		t.wbq = make(chan [2]int64, 16)
+		wwg.Go(func() {
+			for r := range t.wbq {
+				startWriteback(t.f, r[0], r[1])
+			}
+		})
+	}
 	err = t.fetchAll(ctx)
+	if t.wbq != nil {
+		close(t.wbq)
+		wwg.Wait()
+	}
 	close(stopCkpt)
 	cwg.Wait()
 	if err == nil {
@@ -366,7 +381,7 @@ func (t *task) stream(ctx context.Context, p *part, body io.Reader, timer *time.
 			done := p.done.Add(int64(n))
 			t.added(int64(n))
 			if wb > 0 && done-p.wb >= wb {
-				startWriteback(t.f, p.start+p.wb, done-p.wb)
+				t.writeback(p.start+p.wb, done-p.wb)
 				p.wb = done
 			}
 		}
@@ -385,6 +400,19 @@ func (t *task) stream(ctx context.Context, p *part, body io.Reader, timer *time.
 			return rerr
 		}
 	}
+}
+
+// writeback starts the disk writes of [off, off+n): on the writeback
+// goroutine, or here when its queue is full.
+func (t *task) writeback(off, n int64) {
+	if t.wbq != nil {
+		select {
+		case t.wbq <- [2]int64{off, n}:
+			return
+		default:
+		}
+	}
+	startWriteback(t.f, off, n)
 }
 
 // sleepUntilStop waits d; it reports true if stop was closed first.

@@ -54,6 +54,7 @@ type task struct {
 	mu       sync.Mutex
 	finalURL string
 
+	wbq       chan [2]int64 // writeback requests (offset, length); nil: inline
 	wake      chan struct{} // hasher wake-up, capacity 1
 	ckpt      chan struct{} // checkpoint request, capacity 1
 	sinceCkpt atomic.Int64
