@@ -26,7 +26,15 @@ log() { echo "s3-up: $*" >&2; }
 if [[ ${1:-up} == down ]]; then
 	if [[ -f $PIDFILE ]]; then
 		pid=$(cat "$PIDFILE")
-		kill "$pid" 2>/dev/null && log "stopped weed (pid $pid)" || log "weed (pid $pid) was not running"
+		if kill "$pid" 2>/dev/null; then
+			# weed takes a while to stop its master, volume and filer: wait,
+			# then insist, so the ports are free for the next run.
+			for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+			kill -9 "$pid" 2>/dev/null || true
+			log "stopped weed (pid $pid)"
+		else
+			log "weed (pid $pid) was not running"
+		fi
 		rm -f "$PIDFILE"
 	else
 		log "nothing to stop ($PIDFILE missing)"
