@@ -191,7 +191,7 @@ func (c *Client) snapshot(ctx context.Context, id string, opts *SnapshotOptions,
 	// 7. Fetch.
 	var total int64
 	for _, name := range names {
-		total += treeFileSize(tree.Files[name])
+		total += tree.Files[name].ContentSize()
 	}
 	emit(o.Progress, ProgressEvent{Kind: SnapshotStarted, RepoID: id, Files: len(names), Total: total})
 	if o.BandwidthLimit > 0 {
@@ -249,20 +249,8 @@ func (c *Client) snapshotFile(base *fileRequest, name, commit string, f cache.Tr
 	r := *base
 	r.filename = name
 	r.rev = commit
-	etag := f.BlobID
-	if f.LFSSHA256 != "" {
-		etag = f.LFSSHA256
-	}
-	r.known = &knownFile{commit: commit, etag: etag, size: treeFileSize(f)}
+	r.known = &knownFile{commit: commit, etag: f.Etag(), size: f.ContentSize()}
 	return &r
-}
-
-// treeFileSize is the size of the file's content (the LFS size for LFS files).
-func treeFileSize(f cache.TreeFile) int64 {
-	if f.LFSSHA256 != "" && f.LFSSize > 0 {
-		return f.LFSSize
-	}
-	return f.Size
 }
 
 // snapshotUnavailable is the error of spec §7 step 3 when nothing usable is
