@@ -1,14 +1,12 @@
 package hfhub
 
 import (
-	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"sync"
-	"syscall"
+
+	"github.com/hfhub-go/hfhub/internal/fsutil"
 )
 
 // dirSyncer collects the folders a snapshot renamed files into, so that
@@ -52,32 +50,11 @@ func (d *dirSyncer) sync() error {
 	d.mu.Unlock()
 	sort.Strings(dirs)
 	for _, dir := range dirs {
-		if err := fsyncDir(dir); err != nil {
+		if err := fsutil.SyncDir(dir); err != nil {
 			return fmt.Errorf("making the downloaded files in %s durable: %w", dir, err)
 		}
 	}
 	return nil
-}
-
-// fsyncDir makes the renames in dir durable. Windows cannot fsync a folder
-// and some filesystems refuse it; the renames have happened, so that is not
-// an error.
-func fsyncDir(dir string) error {
-	if runtime.GOOS == "windows" {
-		return nil
-	}
-	f, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = f.Sync()
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if errors.Is(err, errors.ErrUnsupported) || errors.Is(err, syscall.EINVAL) {
-		return nil
-	}
-	return err
 }
 
 // syncSnapshotDirs fsyncs, once each, the folders the snapshot's downloads

@@ -3,9 +3,12 @@ package transfer
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/hfhub-go/hfhub/internal/fsutil"
 )
 
 // JournalPath returns the journal kept beside temp: "x.incomplete" has
@@ -64,52 +67,19 @@ func readJournal(path string, job Job) (j journal, ok bool) {
 	return j, true
 }
 
-// writeJournal replaces the journal at path atomically and durably.
-func writeJournal(path string, j journal) (err error) {
+// writeJournal replaces the journal at path atomically and durably (a
+// temporary "<journal>.*.tmp" beside it, mode 0600).
+func writeJournal(path string, j journal) error {
 	b, err := json.Marshal(j)
 	if err != nil {
 		return err
 	}
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, filepath.Base(path)+".*.tmp")
+	err = fsutil.WriteAtomic(path, 0o600, filepath.Base(path)+".*.tmp", func(w io.Writer) error {
+		_, err := w.Write(b)
+		return err
+	})
 	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			_ = f.Close()           // best effort: already failing
-			_ = os.Remove(f.Name()) // best effort: already failing
-		}
-	}()
-	if _, err = f.Write(b); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
 		return fmt.Errorf("saving resume journal: %w", err)
 	}
 	return nil
-}
-
-// syncDir makes a rename in dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	// Some filesystems do not support fsync on directories; the rename
-	// itself has happened, so that is not worth failing a download for.
-	if err != nil && (isNotSupported(err)) {
-		return nil
-	}
-	return err
 }

@@ -26,7 +26,3 @@ func preallocate(f *os.File, size int64) error {
 	// sparse file of the right size is enough.
 	return f.Truncate(size)
 }
-
-func isNotSupported(err error) bool {
-	return errors.Is(err, unix.EINVAL) || errors.Is(err, unix.ENOTSUP)
-}

@@ -2,11 +2,7 @@
 
 package transfer
 
-import (
-	"errors"
-	"os"
-	"syscall"
-)
+import "os"
 
 // preallocate extends f to size (a sparse file where supported).
 func preallocate(f *os.File, size int64) error {
@@ -14,8 +10,4 @@ func preallocate(f *os.File, size int64) error {
 		return nil
 	}
 	return f.Truncate(size)
-}
-
-func isNotSupported(err error) bool {
-	return errors.Is(err, syscall.EINVAL)
 }

@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+
+	"github.com/hfhub-go/hfhub/internal/fsutil"
 )
 
 // part is one byte range [start, end) of the file; done bytes from start are
@@ -315,7 +317,7 @@ func (t *task) publish(sum []byte) (err error) {
 	if t.job.NoDirSync {
 		return nil
 	}
-	if err := syncDir(filepath.Dir(t.job.Dest)); err != nil {
+	if err := fsutil.SyncDir(filepath.Dir(t.job.Dest)); err != nil {
 		return &localError{fmt.Errorf("syncing %s: %w", filepath.Dir(t.job.Dest), err)}
 	}
 	return nil
