@@ -2,7 +2,6 @@ package transfer
 
 import (
 	"context"
-	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -11,11 +10,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
 	"sync"
 	"sync/atomic"
 
 	"github.com/hfhub-go/hfhub/internal/fsutil"
+	"github.com/hfhub-go/hfhub/internal/gitblob"
 )
 
 // part is one byte range [start, end) of the file; done bytes from start are
@@ -283,9 +282,7 @@ func (t *task) newHash() hash.Hash {
 	case SHA256:
 		return sha256.New()
 	case GitSHA1:
-		h := sha1.New()
-		h.Write([]byte("blob " + strconv.FormatInt(t.size, 10) + "\x00"))
-		return h
+		return gitblob.NewHash(t.size)
 	}
 	return nil
 }
