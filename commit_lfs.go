@@ -190,11 +190,7 @@ func (c *Client) lfsUploader(j lfs.Journal) *lfs.Uploader {
 					return d
 				}
 			}
-			d := c.baseWait
-			for i := 1; i < attempt && d < c.maxWait; i++ {
-				d *= 2
-			}
-			return min(d, c.maxWait)
+			return c.backoff(attempt)
 		},
 		PrepareRequest: func(req *http.Request) {
 			req.Header.Set("User-Agent", c.userAgent)

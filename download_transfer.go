@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"path/filepath"
-	"time"
 
 	"golang.org/x/time/rate"
 
@@ -29,10 +28,8 @@ func (c *Client) engine(o *DownloadOptions, lim *rate.Limiter) *transfer.Engine 
 		Threshold:    o.parallelThreshold,
 		StallTimeout: c.cfg.DownloadTimeout,
 		MaxRetries:   max(c.maxRetries, 1),
-		Backoff: func(n int) time.Duration {
-			return min(c.baseWait<<min(n-1, 10), c.maxWait)
-		},
-		Limiter: lim,
+		Backoff:      c.backoff,
+		Limiter:      lim,
 		// A checkpoint every 16 MiB: a killed download loses at most that
 		// much (the engine's 64 MiB default lost whole 60 MiB files).
 		CheckpointBytes: 16 << 20,

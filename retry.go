@@ -26,6 +26,22 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
+// backoff returns the client's wait before retry n (1-based) when the
+// server names none: baseWait doubled for each earlier retry, at most
+// maxWait (1, 2, 4, 8, 8… s by default) — the schedule of the request
+// layer (http.go), shared by the download engine and the LFS uploader.
+func (c *Client) backoff(n int) time.Duration {
+	d := c.baseWait
+	for i := 1; i < n && d < c.maxWait; i++ {
+		if d > c.maxWait/2 { // doubling reaches the cap (and cannot overflow)
+			d = c.maxWait
+			break
+		}
+		d *= 2
+	}
+	return min(d, c.maxWait)
+}
+
 // retryableNetErr reports whether a transport error is worth another try:
 // timeouts, refused or reset connections and truncated responses, but not
 // certificate errors (spec §5.4: Timeout, NetworkError, RemoteProtocolError).
