@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/hfhub-go/hfhub/cache"
+	"github.com/hfhub-go/hfhub/internal/fsutil"
 )
 
 // localDirPaths are the files of one repo file in local-dir mode (spec §3.3).
@@ -240,34 +241,16 @@ func sha256File(path string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// copyFileAtomic copies src to dst through a temp file beside dst.
-func copyFileAtomic(src, dst string) (err error) {
+// copyFileAtomic copies src to dst (mode 0644) through a temp file beside
+// dst: fsync, rename, folder fsync.
+func copyFileAtomic(src, dst string) error {
 	in, err := os.Open(src)
 	if err != nil {
 		return err
 	}
 	defer in.Close() // read-only
-	tmp, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".*.tmp")
-	if err != nil {
+	return fsutil.WriteAtomic(dst, 0o644, "", func(w io.Writer) error {
+		_, err := io.Copy(w, in)
 		return err
-	}
-	defer func() {
-		if err != nil {
-			_ = tmp.Close()           // already failing
-			_ = os.Remove(tmp.Name()) // best effort
-		}
-	}()
-	if _, err = io.Copy(tmp, in); err != nil {
-		return err
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), dst)
+	})
 }
