@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hfhub-go/hfhub/internal/ctxio"
 	"github.com/hfhub-go/hfhub/lfs"
 	"golang.org/x/sync/errgroup"
 )
@@ -351,24 +352,11 @@ func (cm *commitRun) spool(ctx context.Context, op *preparedOp) (err error) {
 			err = fmt.Errorf("%s: spool reader: %w", op.pathInRepo, cerr)
 		}
 	}()
-	if _, err := io.Copy(f, ctxReader{ctx, op.src.reader}); err != nil {
+	if _, err := io.Copy(f, ctxio.NewReader(ctx, op.src.reader)); err != nil {
 		return fmt.Errorf("%s: spool reader: %w", op.pathInRepo, err)
 	}
 	op.src = addSource{localPath: f.Name()}
 	return nil
-}
-
-// ctxReader stops reading once ctx is done.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (r ctxReader) Read(p []byte) (int, error) {
-	if err := r.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return r.r.Read(p)
 }
 
 // openSource opens an add's bytes for reading; the caller calls close.

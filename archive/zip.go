@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+
+	"github.com/hfhub-go/hfhub/internal/ctxio"
 )
 
 // maxLinkTarget bounds the size of a symbolic link target stored in a zip.
@@ -30,24 +32,11 @@ func extractZipFrom(t *tree, r io.Reader, br *bufio.Reader, offset, size int64, 
 		_ = f.Close()
 		_ = os.Remove(f.Name())
 	}()
-	n, err := io.Copy(f, &ctxReader{t: t, r: br})
+	n, err := io.Copy(f, ctxio.NewReader(t.ctx, br))
 	if err != nil {
 		return fmt.Errorf("archive: spooling zip: %w", err)
 	}
 	return extractZip(t, f, n)
-}
-
-// ctxReader stops reading once the tree's context is done.
-type ctxReader struct {
-	t *tree
-	r io.Reader
-}
-
-func (c *ctxReader) Read(p []byte) (int, error) {
-	if err := c.t.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }
 
 // extractZip writes every entry of the zip archive in ra into t.

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hfhub-go/hfhub/internal/ctxio"
 	"github.com/hfhub-go/hfhub/internal/fsutil"
 )
 
@@ -124,7 +125,7 @@ func (d *Disk) Put(ctx context.Context, key string, r io.Reader, size int64) err
 		return fmt.Errorf("objstore: %w", err)
 	}
 	err = fsutil.WriteAtomic(p, 0o600, tempPrefix+"*", func(w io.Writer) error {
-		cr := &countReader{r: ctxReader{ctx, r}, max: size}
+		cr := &countReader{r: ctxio.NewReader(ctx, r), max: size}
 		if _, err := io.Copy(w, cr); err != nil {
 			return err
 		}
@@ -251,18 +252,6 @@ func (d *Disk) TempFile() (*os.File, error) {
 		return nil, fmt.Errorf("objstore: %w", err)
 	}
 	return os.CreateTemp(dir, "blob-*")
-}
-
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }
 
 // CleanTemp removes files of [Disk.TempFile] and of interrupted writes

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/hfhub-go/hfhub/internal/ctxio"
 	"github.com/hfhub-go/hfhub/internal/fsutil"
 	"github.com/hfhub-go/hfhub/internal/gitblob"
 )
@@ -60,7 +61,7 @@ func (s *Store) putBlob(ctx context.Context, r io.Reader, want string, wantSize 
 	h := sha256.New()
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
-	n, err := io.CopyBuffer(io.MultiWriter(tmp, h), ctxReader{ctx, r}, *bp)
+	n, err := io.CopyBuffer(io.MultiWriter(tmp, h), ctxio.NewReader(ctx, r), *bp)
 	if err != nil {
 		return Blob{}, fmt.Errorf("store: write blob: %w", err)
 	}
@@ -89,19 +90,6 @@ func (s *Store) putBlob(ctx context.Context, r io.Reader, want string, wantSize 
 		return Blob{}, fmt.Errorf("store: %w", err)
 	}
 	return b, nil
-}
-
-// ctxReader stops a copy when its context is done.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }
 
 // HasBlob reports whether content with this sha256 is stored, and its size.
