@@ -133,6 +133,61 @@ func TestLinkSnapshot(t *testing.T) {
 	}
 }
 
+// TestLinkSnapshotReplaces checks both ways a symlink is made: created
+// directly where nothing exists, renamed over an existing file or a link to
+// another blob; no temporary entry is left either way.
+func TestLinkSnapshotReplaces(t *testing.T) {
+	c := mustOpen(t, t.TempDir(), nil)
+	if !c.SymlinksSupported(c.Dir) {
+		t.Skip("symlinks unsupported here")
+	}
+	blob1, _ := c.BlobPath("model", "a/b", etag1)
+	blob2, _ := c.BlobPath("model", "a/b", "2222222222222222222222222222222222222222")
+	if err := c.MkdirAll(filepath.Dir(blob1)); err != nil {
+		t.Fatal(err)
+	}
+	for b, content := range map[string]string{blob1: "one", blob2: "two"} {
+		if err := os.WriteFile(b, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ptr, _ := c.SnapshotPath("model", "a/b", commitA, "w.bin")
+	check := func(step, want string) {
+		t.Helper()
+		if b, err := os.ReadFile(ptr); err != nil || string(b) != want {
+			t.Fatalf("%s: pointer reads %q, %v; want %q", step, b, err, want)
+		}
+		if _, err := os.Readlink(ptr); err != nil {
+			t.Fatalf("%s: pointer is not a symlink: %v", step, err)
+		}
+		entries, err := os.ReadDir(filepath.Dir(ptr))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(entries) != 1 {
+			t.Fatalf("%s: snapshot folder holds %d entries, want only the pointer (temporary left?)", step, len(entries))
+		}
+	}
+	if err := c.LinkSnapshot(blob1, ptr, false); err != nil {
+		t.Fatal(err)
+	}
+	check("new pointer", "one")
+	if err := c.LinkSnapshot(blob2, ptr, false); err != nil {
+		t.Fatal(err)
+	}
+	check("link to another blob replaced", "two")
+	if err := os.Remove(ptr); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(ptr, []byte("stale copy"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.LinkSnapshot(blob1, ptr, false); err != nil {
+		t.Fatal(err)
+	}
+	check("regular file replaced", "one")
+}
+
 func TestLockExcludesWithinProcess(t *testing.T) {
 	c := mustOpen(t, t.TempDir(), nil)
 	p, _ := c.LockPath("model", "a/b", etag1)

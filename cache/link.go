@@ -9,11 +9,12 @@ import (
 
 // LinkSnapshot makes pointer (a path under snapshots/{commit}/) refer to blob
 // (a path under blobs/). With symlinks it creates a relative symlink, e.g.
-// ../../blobs/{etag} (absolute only if no relative path exists), replacing
-// any existing entry atomically. When symlinks are unsupported (probed once
-// per repo folder) or disabled by [Options.DisableSymlinks] it does what the
-// Python client does: a new blob (newBlob true) is moved to pointer, an
-// existing one is copied.
+// ../../blobs/{etag} (absolute only if no relative path exists): directly
+// when pointer does not exist, else as a temporary symlink renamed over the
+// existing entry (atomic either way). When symlinks are unsupported (probed
+// once per repo folder) or disabled by [Options.DisableSymlinks] it does
+// what the Python client does: a new blob (newBlob true) is moved to
+// pointer, an existing one is copied.
 func (c *Cache) LinkSnapshot(blob, pointer string, newBlob bool) error {
 	dir := filepath.Dir(pointer)
 	if err := c.MkdirAll(dir); err != nil {
@@ -29,8 +30,18 @@ func (c *Cache) LinkSnapshot(blob, pointer string, newBlob bool) error {
 	if err != nil {
 		target = blob
 	}
-	if cur, err := os.Readlink(pointer); err == nil && cur == target {
+	cur, err := os.Readlink(pointer)
+	if err == nil && cur == target {
 		return nil
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		// Nothing to replace: symlink(2) creates the link atomically, so no
+		// temporary name and rename are needed.
+		err := os.Symlink(target, pointer)
+		if !errors.Is(err, fs.ErrExist) {
+			return err
+		}
+		// Created meanwhile by another writer: replace it below.
 	}
 	for range 16 {
 		tmp := filepath.Join(dir, "."+filepath.Base(pointer)+"."+randHex(4)+".tmp")
