@@ -15,12 +15,13 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 
 	"github.com/hfhub-go/hfhub/hubtest"
+	"github.com/hfhub-go/hfhub/internal/fsutil"
 	"github.com/hfhub-go/hfhub/interop/fixtures"
 )
 
@@ -103,21 +104,8 @@ func writeManifest(file string, m *fixtures.Manifest) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(file), ".manifest-*")
-	if err != nil {
+	return fsutil.WriteAtomic(file, 0o600, ".manifest-*", func(w io.Writer) error {
+		_, err := w.Write(b)
 		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), file)
+	})
 }
