@@ -34,7 +34,8 @@ type EvictedRevision struct {
 	Commit   string    `json:"commit_hash"`
 	Refs     []string  `json:"refs"`
 	LastUsed time.Time `json:"last_used"`
-	// Freed is the number of bytes its removal frees.
+	// Freed is the number of bytes its removal frees, extracted archives
+	// included.
 	Freed int64 `json:"freed"`
 }
 
@@ -43,7 +44,8 @@ type EvictResult struct {
 	// MaxBytes is the budget.
 	MaxBytes int64 `json:"max_bytes"`
 	// SizeBefore and SizeAfter are the cache sizes before and after
-	// (expected after, in a dry run).
+	// (expected after, in a dry run): blobs and extracted archives
+	// ([Report.TotalSize]).
 	SizeBefore int64 `json:"size_before"`
 	SizeAfter  int64 `json:"size_after"`
 	// Evicted lists the revisions removed, least recently used first.
@@ -58,10 +60,11 @@ type EvictResult struct {
 }
 
 // Evict removes least-recently-used revisions until the cache's size is at
-// most maxBytes. A revision's last use is [RevisionInfo.LastUsed] (see
+// most maxBytes. The size counted is [Report.TotalSize]: blobs and the
+// archives the hfhub client extracted. A revision's last use is [RevisionInfo.LastUsed] (see
 // "Last use" in the package documentation). Removing a revision removes its
-// snapshot folder, its refs and the blobs no other revision references;
-// the last revision of a repo takes the whole repo folder with it.
+// snapshot folder, its refs, the blobs no other revision references and
+// their extracted folders; the last revision of a repo takes the whole repo folder with it.
 //
 // Eviction never touches a file another process has locked: before removing
 // a revision it takes (with TryLock) the lock of every blob it would free and
@@ -77,14 +80,16 @@ func (c *Cache) Evict(ctx context.Context, maxBytes int64, opts *EvictOptions) (
 	if err != nil {
 		return nil, err
 	}
-	res := &EvictResult{MaxBytes: maxBytes, SizeBefore: rep.SizeOnDisk, Evicted: []EvictedRevision{}, Busy: []string{}, Warnings: rep.Warnings, DryRun: dry}
-	total := rep.SizeOnDisk
+	total := rep.TotalSize()
+	res := &EvictResult{MaxBytes: maxBytes, SizeBefore: total, Evicted: []EvictedRevision{}, Busy: []string{}, Warnings: rep.Warnings, DryRun: dry}
 
-	refs := map[string]int{}         // blob path -> remaining revisions using it
-	remaining := map[*RepoInfo]int{} // repo -> remaining revisions
+	refs := map[string]int{}           // blob path -> remaining revisions using it
+	remaining := map[*RepoInfo]int{}   // repo -> remaining revisions
+	extracted := map[*RepoInfo]int64{} // repo -> extracted bytes still there
 	var revs []*RevisionInfo
 	for _, repo := range rep.Repos {
 		remaining[repo] = len(repo.Revisions)
+		extracted[repo] = repo.ExtractedSize
 		for _, rev := range repo.Revisions {
 			revs = append(revs, rev)
 			for _, b := range distinctBlobs(rev) {
@@ -107,8 +112,8 @@ func (c *Cache) Evict(ctx context.Context, maxBytes int64, opts *EvictOptions) (
 		if opts != nil && opts.Keep != nil && opts.Keep(repo.Type, repo.ID, rev.Commit) {
 			continue
 		}
-		var freed int64
-		var blobs []string
+		var freed, extFreed int64
+		var blobs, extDirs []string
 		for _, f := range distinctBlobs(rev) {
 			if refs[f.BlobPath] != 1 {
 				continue
@@ -116,6 +121,10 @@ func (c *Cache) Evict(ctx context.Context, maxBytes int64, opts *EvictOptions) (
 			freed += f.SizeOnDisk
 			if !isBelow(f.BlobPath, rev.SnapshotPath) {
 				blobs = append(blobs, f.BlobPath)
+			}
+			if d, n, ok := extractedOf(rev, f); ok { // extracted.go
+				extFreed += n
+				extDirs = append(extDirs, d)
 			}
 		}
 		held := blobLocks(c, blobs)
@@ -152,6 +161,9 @@ func (c *Cache) Evict(ctx context.Context, maxBytes int64, opts *EvictOptions) (
 						_ = os.Remove(lp) // best effort: we hold it; nobody needs it now
 					}
 				}
+				for _, d := range extDirs {
+					c.removeWarn(res, d) // extracted.go: path-keyed folders of caches without symlinks (etag ones went above)
+				}
 			}
 		}
 		for _, u := range append(unlocks, repoUnlocks...) {
@@ -161,6 +173,13 @@ func (c *Cache) Evict(ctx context.Context, maxBytes int64, opts *EvictOptions) (
 			refs[f.BlobPath]--
 		}
 		remaining[repo]--
+		if wholeRepo {
+			freed += extracted[repo] // the repo folder takes all of extracted/
+			extracted[repo] = 0
+		} else {
+			freed += extFreed
+			extracted[repo] -= extFreed
+		}
 		total -= freed
 		res.Evicted = append(res.Evicted, EvictedRevision{
 			RepoType: repo.Type, RepoID: repo.ID, Commit: rev.Commit,
@@ -229,10 +248,14 @@ func (c *Cache) removeWarn(res *EvictResult, p string) {
 	}
 }
 
-// Stats summarises a cache for `hf cache stats`.
+// Stats summarises a cache for `hf cache stats`. SizeOnDisk counts blobs
+// (as Python does), ExtractedSize the archives the hfhub client unpacked,
+// and TotalSize both: the size [Cache.Evict] holds to a budget.
 type Stats struct {
 	Dir             string               `json:"cache_dir"`
 	SizeOnDisk      int64                `json:"size_on_disk"`
+	ExtractedSize   int64                `json:"extracted_size"`
+	TotalSize       int64                `json:"total_size"`
 	Repos           int                  `json:"repos"`
 	Revisions       int                  `json:"revisions"`
 	DetachedRevs    int                  `json:"detached_revisions"`
@@ -248,18 +271,21 @@ type Stats struct {
 
 // TypeStats are the per repo type numbers of [Stats].
 type TypeStats struct {
-	Repos      int   `json:"repos"`
-	SizeOnDisk int64 `json:"size_on_disk"`
+	Repos         int   `json:"repos"`
+	SizeOnDisk    int64 `json:"size_on_disk"`
+	ExtractedSize int64 `json:"extracted_size"`
 }
 
-// Stats summarises a scan report: sizes, counts per repo type, partial
+// Stats summarises a scan report: sizes (blobs, extracted archives, their
+// total), counts per repo type, partial
 // downloads, and the oldest and newest revision use.
 func (r *Report) Stats() *Stats {
-	s := &Stats{Dir: r.Dir, SizeOnDisk: r.SizeOnDisk, Repos: len(r.Repos), Warnings: len(r.Warnings), ByType: map[string]TypeStats{}}
+	s := &Stats{Dir: r.Dir, SizeOnDisk: r.SizeOnDisk, ExtractedSize: r.ExtractedSize, TotalSize: r.TotalSize(), Repos: len(r.Repos), Warnings: len(r.Warnings), ByType: map[string]TypeStats{}}
 	for _, repo := range r.Repos {
 		ts := s.ByType[repo.Type]
 		ts.Repos++
 		ts.SizeOnDisk += repo.SizeOnDisk
+		ts.ExtractedSize += repo.ExtractedSize
 		s.ByType[repo.Type] = ts
 		s.Blobs += repo.NumFiles
 		for _, rev := range repo.Revisions {

@@ -28,7 +28,8 @@ import (
 
 // ExtractedDirName is the folder of a repo folder holding archives the
 // hfhub client unpacked (Download with Extract), one sub-folder per blob
-// etag. Python ignores it; [Cache.Scan] skips it.
+// etag. Python ignores it; [Cache.Scan] sizes it apart from the blobs
+// ([RepoInfo.ExtractedSize]) and [Cache.Evict] counts it in the budget.
 const ExtractedDirName = "extracted"
 
 // Suffixes of the hfhub client's resumable partial download of a blob and
@@ -94,6 +95,62 @@ func dirSize(dir string) int64 {
 		return nil
 	})
 	return n
+}
+
+// scanExtracted sizes the folders below the repo's extracted/ folder into
+// repo.ExtractedSize and repo.extracted. Stray files there count too: they
+// take space and go with the repo folder.
+func (s *repoScan) scanExtracted(repo *RepoInfo) {
+	dir := filepath.Join(s.dir, ExtractedDirName)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			s.warn(dir, "cannot read: %v", err)
+		}
+		return // no extracted archives
+	}
+	repo.extracted = make(map[string]int64, len(entries))
+	for _, e := range entries {
+		var n int64
+		switch {
+		case e.IsDir():
+			n = dirSize(filepath.Join(dir, e.Name()))
+		case e.Type().IsRegular():
+			if fi, err := e.Info(); err == nil {
+				n = fi.Size()
+			}
+		}
+		repo.extracted[e.Name()] = n
+		repo.ExtractedSize += n
+	}
+}
+
+// extractedOf returns the extracted folder of a file of rev the hfhub
+// client may have unpacked, its size as scanned and whether it exists:
+// {repo}/extracted/{etag} for a blob, {repo}/extracted/path-… for a file
+// written without symlinks.
+func extractedOf(rev *RevisionInfo, f FileInfo) (string, int64, bool) {
+	repo := rev.repo
+	if repo == nil || len(repo.extracted) == 0 {
+		return "", 0, false
+	}
+	var key string
+	if isBelow(f.BlobPath, rev.SnapshotPath) {
+		real, err := filepath.EvalSymlinks(f.Path)
+		if err != nil {
+			return "", 0, false
+		}
+		key = pathKey(real)
+	} else if d := extractedDirOf(f.BlobPath); d != "" {
+		key = filepath.Base(d)
+	} else {
+		return "", 0, false
+	}
+	n, ok := repo.extracted[key]
+	if !ok {
+		return "", 0, false
+	}
+	return filepath.Join(repo.Path, ExtractedDirName, key), n, true
 }
 
 // addExtracted lists in plan the extracted folders of the blobs it removes

@@ -12,8 +12,13 @@ type Report struct {
 	Dir string `json:"cache_dir"`
 	// Repos are the repos found, sorted by type then id.
 	Repos []*RepoInfo `json:"repos"`
-	// SizeOnDisk is the sum of the repos' sizes.
+	// SizeOnDisk is the sum of the repos' sizes (blobs only, as Python
+	// reports it).
 	SizeOnDisk int64 `json:"size_on_disk"`
+	// ExtractedSize is the sum of the repos' [RepoInfo.ExtractedSize]: the
+	// unpacked archives the hfhub client keeps beside the blobs. The space
+	// the cache takes is SizeOnDisk + ExtractedSize (see [Report.TotalSize]).
+	ExtractedSize int64 `json:"extracted_size"`
 	// Warnings lists everything malformed that the scan stepped over.
 	Warnings []Warning `json:"warnings"`
 	// IncompleteFiles are the blobs/*.incomplete files (downloads in
@@ -53,8 +58,14 @@ type RepoInfo struct {
 	ID string `json:"repo_id"`
 	// Path is the repo folder.
 	Path string `json:"repo_path"`
-	// SizeOnDisk sums the sizes of the distinct blobs of all revisions.
+	// SizeOnDisk sums the sizes of the distinct blobs of all revisions,
+	// exactly as Python's scan_cache_dir does.
 	SizeOnDisk int64 `json:"size_on_disk"`
+	// ExtractedSize sums the sizes of the files below the repo's extracted/
+	// folder (archives the hfhub client unpacked, unfinished extractions
+	// included); Python knows nothing of them. It is not part of
+	// SizeOnDisk.
+	ExtractedSize int64 `json:"extracted_size"`
 	// NumFiles is the number of distinct blobs.
 	NumFiles int `json:"nb_files"`
 	// LastAccessed and LastModified are the latest blob access and
@@ -67,7 +78,15 @@ type RepoInfo struct {
 	Revisions []*RevisionInfo `json:"revisions"`
 	// Refs maps ref names ("main", "refs/pr/1") to commits.
 	Refs map[string]string `json:"refs"`
+
+	// extracted maps the names of the folders below extracted/ (blob etags,
+	// "path-…" keys, unfinished extractions) to their sizes.
+	extracted map[string]int64
 }
+
+// TotalSize is the space the repo folder's files take: its blobs and its
+// extracted archives.
+func (r *RepoInfo) TotalSize() int64 { return r.SizeOnDisk + r.ExtractedSize }
 
 // CacheID returns "{type}/{id}", e.g. "model/gpt2", the name `hf cache`
 // commands accept.
@@ -122,6 +141,11 @@ type FileInfo struct {
 	BlobLastAccessed time.Time `json:"blob_last_accessed"`
 	BlobLastModified time.Time `json:"blob_last_modified"`
 }
+
+// TotalSize is the space the cache's files take: blobs and extracted
+// archives (partial downloads excluded). It is what [Cache.Evict] holds to
+// its budget.
+func (r *Report) TotalSize() int64 { return r.SizeOnDisk + r.ExtractedSize }
 
 // Repo returns the repo with that type and id, or nil.
 func (r *Report) Repo(repoType, repoID string) *RepoInfo {

@@ -27,6 +27,8 @@ var junkNames = map[string]bool{".DS_Store": true, "Thumbs.db": true, "desktop.i
 // with a broken entry is still listed (the bad file is left out and named in
 // [RevisionInfo.Missing]). It tolerates CACHEDIR.TAG, trees/, .no_exist/,
 // caches written without symlinks, nested refs/pr/N and .incomplete files.
+// The hfhub client's extracted archives are sized apart
+// ([RepoInfo.ExtractedSize]), so SizeOnDisk stays what Python reports.
 //
 // Scan stats files in parallel and hashes nothing. It fails only when the
 // cache folder is missing ([ErrCacheNotFound]), not a folder or unreadable, or
@@ -66,6 +68,7 @@ func (c *Cache) Scan(ctx context.Context) (*Report, error) {
 			if repo != nil {
 				rep.Repos = append(rep.Repos, repo)
 				rep.SizeOnDisk += repo.SizeOnDisk
+				rep.ExtractedSize += repo.ExtractedSize
 			}
 			rep.Warnings = append(rep.Warnings, s.warnings...)
 			rep.IncompleteFiles = append(rep.IncompleteFiles, s.incomplete...)
@@ -145,6 +148,7 @@ func (s *repoScan) scan(ctx context.Context, name string) *RepoInfo {
 		}
 	}()
 	s.scanIncomplete()
+	s.scanExtracted(repo) // extracted.go
 
 	byCommit := map[string]*RevisionInfo{}
 	for _, e := range snaps {
