@@ -25,4 +25,12 @@
 // and the like are never data. Only files with a known data extension are
 // kept, and the loader (csv, json, parquet, ...) is chosen by the most common
 // extension.
+//
+// Folder-based loaders (imagefolder, audiofolder, videofolder, meshfolder,
+// pdffolder, niftifolder) also keep the metadata.csv, metadata.jsonl and
+// metadata.parquet files that a split's patterns match (a name ending in
+// one of those); these never decide the loader. As in datasets 3.4 and
+// later, no metadata file is added beyond what the patterns match: a
+// metadata.csv at the root of a train/ + test/ layout belongs to no split.
+// Other loaders drop metadata files whose extension they do not read.
 package dataset
