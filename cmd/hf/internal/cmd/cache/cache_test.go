@@ -88,7 +88,7 @@ func TestLs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "model/org/a\t1506\t3\t"; !strings.HasPrefix(out, want) || !strings.HasSuffix(out, "\tmain\n") {
+	if want := "model/org/a\t1506\t0\t3\t"; !strings.HasPrefix(out, want) || !strings.HasSuffix(out, "\tmain\n") {
 		t.Errorf("ls = %q, want prefix %q", out, want)
 	}
 	out, _, err = run(t, dir, "ls", "--revisions", "--sort", "size", "--format", "json")

@@ -25,8 +25,10 @@ func NewEvictCmd(f *cmdutil.Factory, runF func(context.Context, *EvictOptions) e
 		Short: "Remove least recently used revisions until the cache fits a size",
 		Long: `Remove the least recently used revisions until the cache is at most
 --max-size (50G, 800M, 1.5T, 10GiB...; K/M/G/T are powers of 1000, Ki/Mi/Gi
-powers of 1024). Last use is when hf last read or downloaded a revision
-(recorded on the snapshot folder), or the blobs' access time if later.
+powers of 1024). The size counted is the blobs plus the archives hf extracted
+(total_size in hf cache stats); an extracted archive goes with its blob.
+Last use is when hf last read or downloaded a revision (recorded on the
+snapshot folder), or the blobs' access time if later.
 Blobs a remaining revision still uses stay; a revision whose files another
 process has locked (a download in progress) is skipped. Not in the Python CLI.
 

@@ -29,8 +29,10 @@ func NewLsCmd(f *cmdutil.Factory, runF func(context.Context, *LsOptions) error) 
 		Use:   "ls",
 		Short: "List cached repos (or revisions) with their size and times",
 		Long: `List the repos in the cache with their size on disk (each blob counted
-once), last access, last modification and refs; with --revisions, one row per
-revision. Malformed entries are reported as warnings on stderr and skipped.
+once, as the Python client counts), the size of the archives hf extracted
+from them (EXTRACTED, not part of SIZE), last access, last modification and
+refs; with --revisions, one row per revision. Malformed entries are reported
+as warnings on stderr and skipped.
 
 Filters (repeatable, all must match): size>1G, size<=500M, accessed>30d
 (not accessed for 30 days), modified<24h, used>7d (last use as eviction sees
@@ -67,12 +69,13 @@ Sort: name (default), size, accessed, modified or used, with :asc or :desc.`,
 
 // lsResult is the JSON document of `hf cache ls`.
 type lsResult struct {
-	CacheDir   string                   `json:"cache_dir"`
-	SizeOnDisk int64                    `json:"size_on_disk"`
-	Repos      []*hfcache.RepoInfo      `json:"repos,omitempty"`
-	Revisions  []*hfcache.RevisionInfo  `json:"revisions,omitempty"`
-	Warnings   []hfcache.Warning        `json:"warnings"`
-	Incomplete []hfcache.IncompleteFile `json:"incomplete_files"`
+	CacheDir      string                   `json:"cache_dir"`
+	SizeOnDisk    int64                    `json:"size_on_disk"`
+	ExtractedSize int64                    `json:"extracted_size"`
+	Repos         []*hfcache.RepoInfo      `json:"repos,omitempty"`
+	Revisions     []*hfcache.RevisionInfo  `json:"revisions,omitempty"`
+	Warnings      []hfcache.Warning        `json:"warnings"`
+	Incomplete    []hfcache.IncompleteFile `json:"incomplete_files"`
 }
 
 func runLs(cmd *cobra.Command, opts *LsOptions) error {
@@ -110,7 +113,7 @@ func runLs(cmd *cobra.Command, opts *LsOptions) error {
 	if !p.IsJSON() {
 		warn(p, rep.Warnings)
 	}
-	res := lsResult{CacheDir: rep.Dir, SizeOnDisk: rep.SizeOnDisk, Warnings: rep.Warnings, Incomplete: rep.IncompleteFiles}
+	res := lsResult{CacheDir: rep.Dir, SizeOnDisk: rep.SizeOnDisk, ExtractedSize: rep.ExtractedSize, Warnings: rep.Warnings, Incomplete: rep.IncompleteFiles}
 	var rows [][]string
 	var headers []string
 	if opts.Revisions {
@@ -121,11 +124,11 @@ func runLs(cmd *cobra.Command, opts *LsOptions) error {
 			rows = append(rows, []string{e.repo.CacheID(), e.rev.Commit, p.Size(e.rev.SizeOnDisk), p.Time(e.rev.LastModified), p.Time(e.rev.LastUsed), strings.Join(e.rev.Refs, ",")})
 		}
 	} else {
-		headers = []string{"ID", "SIZE", "FILES", "LAST_ACCESSED", "LAST_MODIFIED", "REFS"}
+		headers = []string{"ID", "SIZE", "EXTRACTED", "FILES", "LAST_ACCESSED", "LAST_MODIFIED", "REFS"}
 		res.Repos = []*hfcache.RepoInfo{}
 		for _, e := range es {
 			res.Repos = append(res.Repos, e.repo)
-			rows = append(rows, []string{e.repo.CacheID(), p.Size(e.repo.SizeOnDisk), itoa(e.repo.NumFiles), p.Time(e.repo.LastAccessed), p.Time(e.repo.LastModified), strings.Join(e.refs(), ",")})
+			rows = append(rows, []string{e.repo.CacheID(), p.Size(e.repo.SizeOnDisk), p.Size(e.repo.ExtractedSize), itoa(e.repo.NumFiles), p.Time(e.repo.LastAccessed), p.Time(e.repo.LastModified), strings.Join(e.refs(), ",")})
 		}
 	}
 	if err := p.Table(headers, rows, res); err != nil {
@@ -136,7 +139,11 @@ func runLs(cmd *cobra.Command, opts *LsOptions) error {
 		if opts.Revisions {
 			what = cmdutil.Plural(len(es), "revision", "revisions")
 		}
-		p.Infof("\n%s, %s on disk in %s.", what, cmdutil.HumanSize(rep.SizeOnDisk), rep.Dir)
+		extracted := ""
+		if rep.ExtractedSize > 0 {
+			extracted = " (+ " + cmdutil.HumanSize(rep.ExtractedSize) + " of extracted archives)"
+		}
+		p.Infof("\n%s, %s on disk%s in %s.", what, cmdutil.HumanSize(rep.SizeOnDisk), extracted, rep.Dir)
 	}
 	return nil
 }
