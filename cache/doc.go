@@ -36,7 +36,9 @@
 // [Cache.PlanPrune] build a [DeletePlan] (a dry run is just printing it);
 // [Cache.Execute] carries it out. [Cache.Verify] re-hashes blobs and can
 // repair through a [Refetcher]. [Cache.Evict] keeps the cache under a byte
-// budget (HF_HUB_CACHE_MAX_SIZE, parsed by [ParseSize]). No-network lookups:
+// budget (HF_HUB_CACHE_MAX_SIZE, parsed by [ParseSize]) counting blobs and
+// extracted archives ([Report.TotalSize]; SizeOnDisk stays Python's blob
+// size and [RepoInfo.ExtractedSize] is reported apart). No-network lookups:
 // [Cache.TryLoadFromCache], [Cache.Path], [Cache.Cached].
 //
 // Everything that removes a blob or a partial download first takes that
