@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hfhub-go/hfhub/cache"
@@ -91,9 +92,9 @@ func TestCacheBudgetSnapshotEvictsOlder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var events int
+	var events atomic.Int64 // progress events arrive from several goroutines
 	second, err := c.Snapshot(ctx, "acme/ev", &SnapshotOptions{DownloadOptions: DownloadOptions{
-		Progress: ProgressFunc(func(ProgressEvent) { events++ }),
+		Progress: ProgressFunc(func(ProgressEvent) { events.Add(1) }),
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -101,7 +102,7 @@ func TestCacheBudgetSnapshotEvictsOlder(t *testing.T) {
 	if filepath.Base(second) != commit2 {
 		t.Fatalf("second snapshot at %s, want %s", second, commit2)
 	}
-	if events == 0 {
+	if events.Load() == 0 {
 		t.Errorf("the caller's progress observer got no events through the budget watch")
 	}
 	if got := snapshotCommits(t, cacheDir, "models--acme--ev"); len(got) != 1 || got[0] != commit2 {
