@@ -6,6 +6,7 @@ import (
 	"io"
 	"sync"
 
+	"github.com/vbauerster/cupwriter"
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 
@@ -81,9 +82,27 @@ type fileProgress struct {
 func NewProgress(mode ProgressMode, w io.Writer) *Progress {
 	p := &Progress{mode: mode, w: w, files: map[string]*fileProgress{}}
 	if mode == ProgressBars {
-		p.bars = mpb.New(mpb.WithOutput(w), mpb.WithWidth(40))
+		p.bars = mpb.New(mpb.WithOutput(w), mpb.WithWidth(40),
+			mpb.WithConsoleWriter(sizedConsole{cupwriter.New(w, false)}))
 	}
 	return p
+}
+
+// sizedConsole is mpb's terminal writer with a fallback size: a terminal
+// that reports 0 columns or rows (a pseudo-terminal nobody sized, as under
+// script(1) or some CI runners) would otherwise make mpb draw nothing.
+type sizedConsole struct{ mpb.ConsoleWriter }
+
+// GetTermSize returns the terminal's size, 80x24 where it reports zero.
+func (c sizedConsole) GetTermSize() (width, height int, err error) {
+	width, height, err = c.ConsoleWriter.GetTermSize()
+	if err == nil && width <= 0 {
+		width = 80
+	}
+	if err == nil && height <= 0 {
+		height = 24
+	}
+	return width, height, err
 }
 
 // Mode returns the renderer's mode (ProgressNone for a nil renderer).
