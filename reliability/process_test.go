@@ -144,6 +144,28 @@ func publishedOIDs(t *testing.T, cacheDir, repo string) map[string]bool {
 	return out
 }
 
+// runChildRound runs one round of a kill-and-rerun test: it starts cmd and,
+// when killAfter > 0, SIGKILLs it after that long (state describes what was
+// finished before the round, for the log); a child that was not killed
+// must succeed.
+func runChildRound(t *testing.T, cmd *exec.Cmd, round int, killAfter time.Duration, state string) {
+	t.Helper()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	killed := false
+	if killAfter > 0 {
+		time.Sleep(killAfter)
+		killed = cmd.Process.Signal(syscall.SIGKILL) == nil
+		t.Logf("round %d: SIGKILL after %v with %s", round, killAfter, state)
+	}
+	if err := cmd.Wait(); !killed && err != nil {
+		t.Fatalf("round %d: child failed: %v\n%s", round, err, stderr.String())
+	}
+}
+
 // TestSnapshotKilledAtRandomPoints SIGKILLs a throttled snapshot download
 // three times at random moments, then lets it finish: no file completed
 // before a kill is fetched again, and the cache ends up complete and
@@ -158,23 +180,12 @@ func TestSnapshotKilledAtRandomPoints(t *testing.T) {
 	for round := range 4 {
 		done := publishedOIDs(t, cacheDir, "acme/snap")
 		hub.ResetRequests()
-		cmd := childCmd(t, "snapshot", env...)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		killed := false
+		var killAfter time.Duration // the last round runs to the end
 		if round < 3 {
-			d := time.Duration(100+rng.IntN(1200)) * time.Millisecond
-			time.Sleep(d)
-			killed = cmd.Process.Signal(syscall.SIGKILL) == nil
-			t.Logf("round %d: SIGKILL after %v with %d of %d files done before", round, d, len(done), len(snapFiles))
+			killAfter = time.Duration(100+rng.IntN(1200)) * time.Millisecond
 		}
-		err := cmd.Wait()
-		if !killed && err != nil {
-			t.Fatalf("round %d: child failed: %v\n%s", round, err, stderr.String())
-		}
+		runChildRound(t, childCmd(t, "snapshot", env...), round, killAfter,
+			fmt.Sprintf("%d of %d files done before", len(done), len(snapFiles)))
 		for oid := range done {
 			if n := requestsMatching(hub, "GET", oid); n > 0 {
 				t.Errorf("round %d: blob %s, complete before the run, was fetched again (%d GETs)", round, oid[:12], n)
@@ -335,23 +346,12 @@ func TestUploadLargeFolderKilledAtRandomPoints(t *testing.T) {
 	for round := range 4 {
 		done := uploadedOIDs(t, dir, files)
 		hub.ResetRequests()
-		cmd := childCmd(t, "upload-large", env...)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		killed := false
+		var killAfter time.Duration // the last round runs to the end
 		if round < 3 {
-			d := time.Duration(150+rng.IntN(700)) * time.Millisecond
-			time.Sleep(d)
-			killed = cmd.Process.Signal(syscall.SIGKILL) == nil
-			t.Logf("round %d: SIGKILL after %v with %d of %d files recorded before", round, d, len(done), len(files))
+			killAfter = time.Duration(150+rng.IntN(700)) * time.Millisecond
 		}
-		err := cmd.Wait()
-		if !killed && err != nil {
-			t.Fatalf("round %d: child failed: %v\n%s", round, err, stderr.String())
-		}
+		runChildRound(t, childCmd(t, "upload-large", env...), round, killAfter,
+			fmt.Sprintf("%d of %d files recorded before", len(done), len(files)))
 		for p, oid := range done {
 			if n := requestsMatching(hub, "PUT", "/lfs-upload/"+oid); n > 0 {
 				t.Errorf("round %d: %s, recorded as uploaded before the run, was sent again", round, p)
