@@ -107,13 +107,11 @@ type ModelConfig struct {
 // UnmarshalJSON decodes c and keeps the raw JSON.
 func (c *ModelConfig) UnmarshalJSON(b []byte) error {
 	type plain ModelConfig
-	var p plain
-	if err := json.Unmarshal(b, &p); err != nil {
-		return err
+	p, raw, err := decodeKeepRaw[plain](b)
+	if err == nil {
+		*c, c.Raw = ModelConfig(p), raw
 	}
-	*c = ModelConfig(p)
-	c.Raw = append(json.RawMessage(nil), b...)
-	return nil
+	return err
 }
 
 // InferenceProviderMapping is how one inference provider serves a model.
@@ -174,13 +172,11 @@ type SecurityRepoStatus struct {
 // UnmarshalJSON decodes s and keeps the raw JSON.
 func (s *SecurityRepoStatus) UnmarshalJSON(b []byte) error {
 	type plain SecurityRepoStatus
-	var p plain
-	if err := json.Unmarshal(b, &p); err != nil {
-		return err
+	p, raw, err := decodeKeepRaw[plain](b)
+	if err == nil {
+		*s, s.Raw = SecurityRepoStatus(p), raw
 	}
-	*s = SecurityRepoStatus(p)
-	s.Raw = append(json.RawMessage(nil), b...)
-	return nil
+	return err
 }
 
 // ModelInfo is a model repository as described by GET /api/models/{id}
@@ -231,13 +227,11 @@ type ModelInfo struct {
 // UnmarshalJSON decodes m and keeps the raw JSON in m.Raw.
 func (m *ModelInfo) UnmarshalJSON(b []byte) error {
 	type plain ModelInfo
-	var p plain
-	if err := json.Unmarshal(b, &p); err != nil {
-		return err
+	p, raw, err := decodeKeepRaw[plain](b)
+	if err == nil {
+		*m, m.Raw = ModelInfo(p), raw
 	}
-	*m = ModelInfo(p)
-	m.Raw = append(json.RawMessage(nil), b...)
-	return nil
+	return err
 }
 
 // DatasetInfo is a dataset repository as described by GET
@@ -274,13 +268,11 @@ type DatasetInfo struct {
 // UnmarshalJSON decodes d and keeps the raw JSON in d.Raw.
 func (d *DatasetInfo) UnmarshalJSON(b []byte) error {
 	type plain DatasetInfo
-	var p plain
-	if err := json.Unmarshal(b, &p); err != nil {
-		return err
+	p, raw, err := decodeKeepRaw[plain](b)
+	if err == nil {
+		*d, d.Raw = DatasetInfo(p), raw
 	}
-	*d = DatasetInfo(p)
-	d.Raw = append(json.RawMessage(nil), b...)
-	return nil
+	return err
 }
 
 // SpaceHardware is the hardware a Space runs on.
@@ -349,13 +341,11 @@ type SpaceInfo struct {
 // UnmarshalJSON decodes s and keeps the raw JSON in s.Raw.
 func (s *SpaceInfo) UnmarshalJSON(b []byte) error {
 	type plain SpaceInfo
-	var p plain
-	if err := json.Unmarshal(b, &p); err != nil {
-		return err
+	p, raw, err := decodeKeepRaw[plain](b)
+	if err == nil {
+		*s, s.Raw = SpaceInfo(p), raw
 	}
-	*s = SpaceInfo(p)
-	s.Raw = append(json.RawMessage(nil), b...)
-	return nil
+	return err
 }
 
 // RepoInfo is the type-independent view of a repository returned by
@@ -430,4 +420,16 @@ func (r *RepoInfo) Raw() json.RawMessage {
 		return r.Space.Raw
 	}
 	return nil
+}
+
+// decodeKeepRaw decodes b into a fresh P (the caller's type without its
+// UnmarshalJSON method, so decoding does not recurse) and returns it with a
+// copy of b for the type's Raw field: every key the Hub sent stays
+// available, modelled or not.
+func decodeKeepRaw[P any](b []byte) (P, json.RawMessage, error) {
+	var p P
+	if err := json.Unmarshal(b, &p); err != nil {
+		return p, nil, err
+	}
+	return p, append(json.RawMessage(nil), b...), nil
 }

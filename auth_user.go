@@ -61,13 +61,11 @@ type User struct {
 // UnmarshalJSON decodes u and keeps the raw JSON in u.Raw.
 func (u *User) UnmarshalJSON(b []byte) error {
 	type plain User
-	var p plain
-	if err := json.Unmarshal(b, &p); err != nil {
-		return err
+	p, raw, err := decodeKeepRaw[plain](b)
+	if err == nil {
+		*u, u.Raw = User(p), raw
 	}
-	*u = User(p)
-	u.Raw = append(json.RawMessage(nil), b...)
-	return nil
+	return err
 }
 
 // WhoAmI returns the account of the client's token. Hub API: GET
