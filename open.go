@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"strconv"
 	"sync"
 )
 
@@ -113,34 +112,13 @@ func (c *Client) OpenRange(ctx context.Context, id, filename string, off, n int6
 	return body, nil
 }
 
-// rangeBody GETs bytes [start, end) of u and returns the body positioned at
-// start and limited to end (a server that ignores Range and answers 200 is
-// handled by skipping).
+// rangeBody GETs bytes [start, end) of u (see [Client.rangeGet]).
 func (c *Client) rangeBody(ctx context.Context, u string, start, end int64) (io.ReadCloser, error) {
 	if start >= end {
 		return io.NopCloser(http.NoBody), nil
 	}
-	req, err := c.newRequest(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Range", "bytes="+strconv.FormatInt(start, 10)+"-"+strconv.FormatInt(end-1, 10))
-	resp, err := c.do(req, nil)
-	if err != nil {
-		return nil, err
-	}
-	switch resp.StatusCode {
-	case http.StatusPartialContent:
-	case http.StatusOK:
-		if _, err := io.CopyN(io.Discard, resp.Body, start); err != nil {
-			resp.Body.Close()
-			return nil, fmt.Errorf("GET %s: skipping to %d: %w", sanitizeURL(u), start, err)
-		}
-	default:
-		resp.Body.Close()
-		return nil, fmt.Errorf("%w: GET %s: unexpected status %d to a Range request", ErrServer, sanitizeURL(u), resp.StatusCode)
-	}
-	return partReader{io.LimitReader(resp.Body, end-start), resp.Body}, nil
+	body, _, err := c.rangeGet(ctx, u, start, end)
+	return body, err
 }
 
 // partReader reads a part of something and closes the whole.
