@@ -304,6 +304,7 @@ type SpaceRuntime struct {
 	Domains      []SpaceDomain   `json:"domains,omitempty"`
 	Storage      json.RawMessage `json:"storage,omitempty"`
 	SHA          string          `json:"sha,omitempty"`
+	Volumes      []Volume        `json:"volumes,omitempty"` // spaces_runtime.go
 }
 
 // SpaceInfo is a Space repository as described by GET /api/spaces/{id}

@@ -52,6 +52,7 @@ type options struct {
 	logger   *slog.Logger
 	// resolveCache: regular files answer 307 to /api/resolve-cache/.
 	resolveCache bool
+	compute      server.ComputeOptions // compute.go
 }
 
 // Option configures a Server.
@@ -205,6 +206,7 @@ func start(addr string, o *options) (*Server, error) {
 	if o.resolveCache {
 		sopts = append(sopts, server.WithResolveCache(true))
 	}
+	sopts = append(sopts, server.WithCompute(server.NewCompute(o.compute))) // compute.go
 	s.handler = server.New(st, sopts...)
 	for _, r := range o.repos {
 		if err := s.seed(r); err != nil {

@@ -120,6 +120,10 @@ func (s *Server) repoJSON(r *http.Request, ri store.RepoInfo, c *store.Commit, s
 		m["subdomain"] = sub
 		m["host"] = s.baseFor(r) + "/spaces/" + ri.ID
 		m["region"] = "local"
+		if rt := s.spaceRuntimeJSON(ri.ID, stringOr(card["sdk"], "")); rt != nil {
+			m["runtime"] = rt
+			break
+		}
 		m["runtime"] = map[string]any{
 			"stage":     "STOPPED",
 			"hardware":  map[string]any{"current": nil, "requested": "cpu-basic"},

@@ -27,6 +27,7 @@ type Server struct {
 	bodyIdle   time.Duration // see WithBodyIdleTimeout
 	// resolveCache: regular files answer 307 to /api/resolve-cache/.
 	resolveCache bool
+	compute      *Compute // compute.go: Spaces runtime and Jobs, nil = not served
 
 	mux        *http.ServeMux
 	repoAPI    map[string]repoRoute // /api/{T}/{id}/{name}/...
@@ -97,6 +98,9 @@ func New(st *store.Store, opts ...Option) *Server {
 	// the assertion keeps the read side building on its own.
 	if ws, ok := any(s).(interface{ registerWriteRoutes() }); ok && s.store != nil {
 		ws.registerWriteRoutes()
+	}
+	if s.compute != nil && s.store != nil {
+		s.registerSpaceRoutes() // spaces_routes.go
 	}
 	return s
 }

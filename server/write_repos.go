@@ -17,6 +17,7 @@ type repoBody struct {
 	Private      *bool   `json:"private"`    // 0.x clients
 	Visibility   string  `json:"visibility"` // 1.x clients: private, public, protected
 	SDK          string  `json:"sdk"`
+	spaceSettings        // duplicate.go: a Space's hardware, secrets, ...
 }
 
 // target resolves the repo type and full id of a create or delete body; the
@@ -103,6 +104,10 @@ func (s *Server) handleCreateRepo(w http.ResponseWriter, r *http.Request) {
 	if !canWrite(w, r, u, t, id) {
 		return
 	}
+	if msg := b.check(); msg != "" && t == store.Space {
+		writeError(w, r, http.StatusBadRequest, "", msg)
+		return
+	}
 	private := b.Visibility == "private" || b.Visibility == "protected" || (b.Private != nil && *b.Private)
 	info, err := s.store.CreateRepo(r.Context(), t, id, store.CreateOptions{Private: private})
 	if err != nil {
@@ -115,6 +120,7 @@ func (s *Server) handleCreateRepo(w http.ResponseWriter, r *http.Request) {
 		s.writeStoreError(w, r, nil, err)
 		return
 	}
+	s.spaceCreated(t, id, b.SDK, &b.spaceSettings)
 	writeJSON(w, r, map[string]string{"url": s.repoWebURL(r, t, id), "name": id, "id": info.ObjectID})
 }
 
@@ -138,6 +144,7 @@ func (s *Server) handleDeleteRepo(w http.ResponseWriter, r *http.Request) {
 		s.writeStoreError(w, r, req, err)
 		return
 	}
+	s.spaceGone(t, id, "")
 	writeText(w, r, http.StatusOK, "", "", "OK")
 }
 
@@ -178,6 +185,7 @@ func (s *Server) handleMoveRepo(w http.ResponseWriter, r *http.Request) {
 		s.writeStoreError(w, r, &repoRequest{Type: t, ID: b.FromRepo, User: u}, err)
 		return
 	}
+	s.spaceGone(t, b.FromRepo, b.ToRepo)
 	writeText(w, r, http.StatusOK, "", "", "OK")
 }
 
