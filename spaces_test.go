@@ -345,6 +345,7 @@ func TestSpaceLogs(t *testing.T) {
 
 	// Cancelling the context ends a followed stream with its error.
 	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	var lastErr error
 	for _, err := range c.SpaceLogs(cctx, "alice/app", &SpaceLogsOptions{Follow: true}) {
 		if err != nil {

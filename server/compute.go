@@ -107,10 +107,3 @@ func (c *Compute) changed() {
 	close(c.notify)
 	c.notify = make(chan struct{})
 }
-
-// waitChan returns a channel closed at the next change.
-func (c *Compute) waitChan() <-chan struct{} {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.notify
-}
