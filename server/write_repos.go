@@ -11,13 +11,13 @@ import (
 
 // repoBody is the JSON of POST /api/repos/create and DELETE /api/repos/delete.
 type repoBody struct {
-	Name         string  `json:"name"`
-	Organization *string `json:"organization"`
-	Type         string  `json:"type"`
-	Private      *bool   `json:"private"`    // 0.x clients
-	Visibility   string  `json:"visibility"` // 1.x clients: private, public, protected
-	SDK          string  `json:"sdk"`
-	spaceSettings        // duplicate.go: a Space's hardware, secrets, ...
+	Name          string  `json:"name"`
+	Organization  *string `json:"organization"`
+	Type          string  `json:"type"`
+	Private       *bool   `json:"private"`    // 0.x clients
+	Visibility    string  `json:"visibility"` // 1.x clients: private, public, protected
+	SDK           string  `json:"sdk"`
+	spaceSettings         // duplicate.go: a Space's hardware, secrets, ...
 }
 
 // target resolves the repo type and full id of a create or delete body; the
