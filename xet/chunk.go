@@ -169,17 +169,24 @@ func (d *Decoder) lz4(payload, dst []byte) (err error) {
 	return nil
 }
 
+// bg4Sizes returns the lengths of the four byte groups of n bytes.
+func bg4Sizes(n int) [4]int {
+	q, r := n/4, n%4
+	var s [4]int
+	for k := range s {
+		s[k] = q
+		if k < r {
+			s[k]++
+		}
+	}
+	return s
+}
+
 // BG4Split writes the byte-grouped form of src into dst (same length): all
 // bytes at positions ≡ 0 mod 4, then ≡ 1, ≡ 2, ≡ 3.
 func BG4Split(dst, src []byte) {
-	n := len(src)
-	q, r := n/4, n%4
 	pos := 0
-	for k := 0; k < 4; k++ {
-		size := q
-		if k < r {
-			size++
-		}
+	for k, size := range bg4Sizes(len(src)) {
 		for j := 0; j < size; j++ {
 			dst[pos+j] = src[4*j+k]
 		}
@@ -190,16 +197,9 @@ func BG4Split(dst, src []byte) {
 // BG4Regroup is the inverse of [BG4Split]: it interleaves the four groups
 // of src back into dst (same length).
 func BG4Regroup(dst, src []byte) {
-	n := len(src)
-	q, r := n/4, n%4
 	pos := 0
-	for k := 0; k < 4; k++ {
-		size := q
-		if k < r {
-			size++
-		}
-		g := src[pos : pos+size]
-		for j, b := range g {
+	for k, size := range bg4Sizes(len(src)) {
+		for j, b := range src[pos : pos+size] {
 			dst[4*j+k] = b
 		}
 		pos += size

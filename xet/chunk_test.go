@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"slices"
 	"testing"
 
 	"github.com/pierrec/lz4/v4"
@@ -223,7 +224,7 @@ func FuzzChunker(f *testing.F) {
 		data = bytes.Repeat(data, 1+200000/(len(data)+1))
 		want := Boundaries(data)
 		got := streamBoundaries(t, data, int(piece)+1)
-		if !equalInts(got, want) {
+		if !slices.Equal(got, want) {
 			t.Fatalf("pieces of %d: %v != %v", piece+1, got, want)
 		}
 		prev := 0

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -159,13 +160,13 @@ func TestChunkingVectors(t *testing.T) {
 			t.Fatalf("unknown generator %s", c.Generator)
 		}
 		if c.Boundaries != nil {
-			if got := Boundaries(data); !equalInts(got, c.Boundaries) {
+			if got := Boundaries(data); !slices.Equal(got, c.Boundaries) {
 				t.Errorf("%s: boundaries %v, want %v", c.Name, got, c.Boundaries)
 			}
 		}
 		want := Boundaries(data)
 		for _, piece := range []int{1, 37, 255, 100_000} {
-			if got := streamBoundaries(t, data, piece); !equalInts(got, want) {
+			if got := streamBoundaries(t, data, piece); !slices.Equal(got, want) {
 				t.Errorf("%s: in pieces of %d: %v, want %v", c.Name, piece, got, want)
 			}
 		}
@@ -182,7 +183,7 @@ func TestChunkingVectors(t *testing.T) {
 		if data[11111] != c.ByteAt {
 			t.Fatalf("padding %d: generator mismatch", c.Padding)
 		}
-		if got := Boundaries(data); !equalInts(got, c.Boundaries) {
+		if got := Boundaries(data); !slices.Equal(got, c.Boundaries) {
 			t.Errorf("padding %d: %v, want %v", c.Padding, got, c.Boundaries)
 		}
 	}
@@ -225,18 +226,6 @@ func streamBoundaries(t *testing.T, data []byte, piece int) []int {
 	}
 }
 
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 func TestReferenceVectors(t *testing.T) {
 	var v struct {
 		SM struct {
@@ -262,7 +251,7 @@ func TestReferenceVectors(t *testing.T) {
 		t.Fatalf("splitmix data sha256 mismatch")
 	}
 	ends := Boundaries(data)
-	if !equalInts(ends, v.SM.Boundaries) {
+	if !slices.Equal(ends, v.SM.Boundaries) {
 		t.Fatalf("boundaries %v", ends)
 	}
 	start := 0
