@@ -2,10 +2,10 @@ package hfhub
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/hfhub-go/hfhub/cache"
+	"github.com/hfhub-go/hfhub/hfuri"
 )
 
 // RepoType is the kind of a Hub repository. The zero value is RepoModel.
@@ -75,40 +75,14 @@ func (t RepoType) URLPrefix() string {
 	return t.Plural() + "/"
 }
 
-var repoIDPartRE = regexp.MustCompile(`^[\w\-.]+$`)
-
 // ValidateRepoID checks a repo id the way huggingface_hub does before any
 // request: "name" or "namespace/name", each part made of letters, digits,
 // "_", "-" and "." without leading or trailing "-" or ".", no "--" or "..",
-// a name of at most 96 characters and no ".git" suffix. The error is
-// [ErrValidation].
+// a name of at most 96 characters and no ".git" suffix ([hfuri.ValidateRepoID],
+// the rule hf:// URIs use too). The error is [ErrValidation].
 func ValidateRepoID(id string) error {
-	bad := func(why string) error {
-		return fmt.Errorf("%w: repo id %q %s: use \"name\" or \"namespace/name\"", ErrValidation, id, why)
-	}
-	if id == "" {
-		return bad("is empty")
-	}
-	parts := strings.Split(id, "/")
-	if len(parts) > 2 {
-		return bad("has more than one \"/\"")
-	}
-	if strings.Contains(id, "--") || strings.Contains(id, "..") {
-		return bad("contains \"--\" or \"..\"")
-	}
-	if strings.HasSuffix(id, ".git") {
-		return bad("ends with \".git\"")
-	}
-	for _, p := range parts {
-		if p == "" || !repoIDPartRE.MatchString(p) {
-			return bad("has characters other than letters, digits, '_', '-' and '.'")
-		}
-		if strings.ContainsAny(p[:1], "-.") || strings.ContainsAny(p[len(p)-1:], "-.") {
-			return bad("has a part starting or ending with '-' or '.'")
-		}
-	}
-	if len(parts[len(parts)-1]) > 96 {
-		return bad("has a name longer than 96 characters")
+	if err := hfuri.ValidateRepoID(id); err != nil {
+		return fmt.Errorf("%w: %v", ErrValidation, err)
 	}
 	return nil
 }
