@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -85,10 +86,11 @@ func (s *Server) Requests() []Request {
 	return append([]Request(nil), s.requests...)
 }
 
-// ResetRequests clears the request log.
+// ResetRequests clears the request log and the [Server.BodyBytes] count.
 func (s *Server) ResetRequests() {
 	s.mu.Lock()
 	s.requests = nil
+	s.body.n.Store(0)
 	s.mu.Unlock()
 }
 
@@ -116,7 +118,7 @@ func (s *Server) takeFault(path, rawPath string) *Fault {
 func (s *Server) wrap(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := Request{Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.Query(), Header: r.Header.Clone()}
-		fw := &faultWriter{ResponseWriter: w}
+		fw := &faultWriter{ResponseWriter: w, count: &s.body.n}
 		defer func() {
 			rec.Status = fw.status
 			s.mu.Lock()
@@ -188,6 +190,7 @@ type faultWriter struct {
 	srv     *Server
 	req     *http.Request
 	stalled bool
+	count   *atomic.Int64 // the server's BodyBytes, added before each write
 }
 
 func (f *faultWriter) WriteHeader(code int) {
@@ -201,6 +204,7 @@ func (f *faultWriter) Write(p []byte) (int, error) {
 	if f.status == 0 {
 		f.status = http.StatusOK
 	}
+	f.count.Add(int64(len(p)))
 	flt := f.fault
 	if flt == nil || f.status >= 300 {
 		n, err := f.ResponseWriter.Write(p)

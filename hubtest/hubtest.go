@@ -117,6 +117,7 @@ type Server struct {
 	faults      []*faultState
 	ignoreRange bool
 	requests    []Request
+	body        bodyBytes
 }
 
 // NewServer starts a Hub on 127.0.0.1 with a store in t.TempDir() (or the
