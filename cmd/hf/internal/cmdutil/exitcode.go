@@ -3,8 +3,6 @@ package cmdutil
 import (
 	"context"
 	"errors"
-	"net"
-	"net/url"
 )
 
 // ExitCode is the process exit status of hf. The values are part of the CLI's
@@ -61,11 +59,11 @@ func ExitCodeOf(err error) (ExitCode, string) {
 	if code, h, ok := classifyHub(err); ok {
 		return pick(code, h)
 	}
-	if _, ok := errors.AsType[*url.Error](err); ok {
+	if IsNetworkError(err) {
 		return pick(ExitNetwork, hintNetwork)
 	}
-	if _, ok := errors.AsType[net.Error](err); ok {
-		return pick(ExitNetwork, hintNetwork)
+	if h, ok := LocalFSHint(err); ok {
+		return pick(ExitError, h)
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return pick(ExitNetwork, "the server was too slow; try again or raise HF_HUB_DOWNLOAD_TIMEOUT")

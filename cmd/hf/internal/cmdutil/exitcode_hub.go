@@ -3,8 +3,6 @@ package cmdutil
 import (
 	"context"
 	"errors"
-	"net"
-	"net/url"
 
 	"github.com/hfhub-go/hfhub"
 	"github.com/hfhub-go/hfhub/dataset"
@@ -101,9 +99,5 @@ func networkCause(err error) bool {
 		errors.Is(err, context.DeadlineExceeded) {
 		return true
 	}
-	if _, ok := errors.AsType[*url.Error](err); ok {
-		return true
-	}
-	_, ok := errors.AsType[net.Error](err)
-	return ok
+	return IsNetworkError(err)
 }

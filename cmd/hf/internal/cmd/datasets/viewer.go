@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"slices"
 	"sort"
@@ -332,9 +331,7 @@ func viewerError(v *viewer.Client, err error) error {
 		}
 		return cmdutil.NewError(cmdutil.ExitNetwork, "the dataset viewer failed; try again later", err)
 	}
-	_, isURL := errors.AsType[*url.Error](err)
-	_, isNet := errors.AsType[net.Error](err)
-	if isURL || isNet {
+	if cmdutil.IsNetworkError(err) {
 		return cmdutil.NewError(cmdutil.ExitNetwork, "check your network connection and --viewer-endpoint (now "+v.Endpoint()+")", err)
 	}
 	return err

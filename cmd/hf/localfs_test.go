@@ -1,0 +1,36 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hfhub-go/hfhub/hubtest"
+)
+
+// A broken local path is the user's to fix, not the network's: exit 1 with
+// a hint about the path, and "kind":"other" in JSON.
+func TestLocalPathErrorsAreNotNetwork(t *testing.T) {
+	hub := hubtest.NewServer(t, hubtest.WithRepo(hubtest.Repo{ID: "acme/tiny", Files: map[string][]byte{"config.json": []byte(`{}`)}}))
+	file := filepath.Join(t.TempDir(), "a-file")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := hfEnv(t, hub.URL)
+	for _, args := range [][]string{
+		{"download", "acme/tiny", "config.json", "--cache-dir", filepath.Join(file, "cache")},
+		{"download", "acme/tiny", "--local-dir", filepath.Join(file, "out")},
+		{"serve", "--dir", file, "--addr", "127.0.0.1:0"},
+	} {
+		r := run(t, env, "", args...)
+		wantCode(t, r, 1, args...)
+		oneLine(t, r, []string{"not a folder"}, []string{"network"}, args...)
+
+		jargs := append(append([]string{}, args...), "--format", "json")
+		r = run(t, env, "", jargs...)
+		if r.code != 1 || !strings.Contains(r.stderr, `"kind":"other"`) {
+			t.Errorf("hf %s: exit %d, stderr %q; want 1 and kind other", strings.Join(jargs, " "), r.code, r.stderr)
+		}
+	}
+}
