@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,4 +34,26 @@ func TestLocalPathErrorsAreNotNetwork(t *testing.T) {
 			t.Errorf("hf %s: exit %d, stderr %q; want 1 and kind other", strings.Join(jargs, " "), r.code, r.stderr)
 		}
 	}
+}
+
+// A malformed --addr is a usage error (2), named before anything listens;
+// a port another process holds is not the network's fault either (1).
+func TestServeAddrErrors(t *testing.T) {
+	env := hfEnv(t, "")
+	dir := t.TempDir()
+	for _, addr := range []string{"nope:xx", "127.0.0.1:99999", "noport"} {
+		args := []string{"serve", "--dir", dir, "--addr", addr}
+		r := run(t, env, "", args...)
+		wantCode(t, r, 2, args...)
+		oneLine(t, r, []string{"--addr", "HOST:PORT"}, nil, args...)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	args := []string{"serve", "--dir", dir, "--addr", ln.Addr().String()}
+	r := run(t, env, "", args...)
+	wantCode(t, r, 1, args...)
+	oneLine(t, r, []string{"address already in use", "choose another --addr"}, nil, args...)
 }

@@ -2,11 +2,13 @@ package serve
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -121,9 +123,15 @@ func serveWith(ctx context.Context, opts *Options, mf *MirrorFlags, build func(*
 	}
 	defer hd.close()
 	ops.Health = hd.health
+	if err := checkAddr(opts.Addr); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
-		return cmdutil.NewError(cmdutil.ExitNetwork, "choose another --addr", err)
+		if _, dns := errors.AsType[*net.DNSError](err); dns {
+			return cmdutil.NewError(cmdutil.ExitUsage, "the host of --addr does not resolve: use an IP address such as 127.0.0.1 or 0.0.0.0, or a known name", err)
+		}
+		return cmdutil.NewError(cmdutil.ExitError, "choose another --addr (another process may hold the port, or it needs privileges)", err)
 	}
 	scheme := "http"
 	if mf.TLSCert != "" {
@@ -231,4 +239,17 @@ func describe(s Started) string {
 		d += ", offline"
 	}
 	return d
+}
+
+// checkAddr refuses a --addr that is not HOST:PORT with a port number, as a
+// usage error, before anything listens.
+func checkAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return cmdutil.FlagErrorf("--addr %q: %v; use HOST:PORT, e.g. 127.0.0.1:8080 (port 0 picks a free one)", addr, err)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return cmdutil.FlagErrorf("--addr %q: port %q is not a number from 0 to 65535; use HOST:PORT, e.g. 127.0.0.1:8080", addr, port)
+	}
+	return nil
 }
