@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 )
@@ -66,6 +67,14 @@ func (c *Client) CreateRepo(ctx context.Context, id string, opts *CreateRepoOpti
 		}
 	}
 	if err == nil {
+		if resp.URL != "" {
+			// The server's answer names where the repo went (a bare name
+			// lands under the caller's namespace): trust it over our guess.
+			out.URL = resp.URL
+			if rid, ok := c.repoIDFromWebURL(opts.RepoType, resp.URL); ok {
+				out.RepoID = rid
+			}
+		}
 		return out, nil
 	}
 	if !opts.ExistOK {
@@ -293,4 +302,24 @@ func nsAndName(id string) (ns, name string) {
 		return id[:i], id[i+1:]
 	}
 	return "", id
+}
+
+// repoIDFromWebURL returns the repo id in a repo's web URL
+// (https://hub/[datasets/|spaces/]ns/name), or false when u is not one. The
+// host may differ from the client's endpoint (a server behind a proxy);
+// the endpoint's own path prefix, if any, is removed.
+func (c *Client) repoIDFromWebURL(t RepoType, u string) (string, bool) {
+	pu, err := url.Parse(u)
+	if err != nil {
+		return "", false
+	}
+	p := strings.TrimPrefix(pu.Path, "/")
+	if eu, err := url.Parse(c.endpoint); err == nil {
+		p = strings.TrimPrefix(p, strings.Trim(eu.Path, "/")+"/")
+	}
+	rest, ok := strings.CutPrefix(p, t.URLPrefix())
+	if !ok || rest == "" || strings.Count(rest, "/") > 1 || ValidateRepoID(rest) != nil {
+		return "", false
+	}
+	return rest, true
 }

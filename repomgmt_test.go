@@ -249,3 +249,21 @@ func TestUploadMatch(t *testing.T) {
 		}
 	}
 }
+
+// A bare name goes under the caller's namespace: the returned URL and id are
+// the server's, and the URL answers.
+func TestCreateRepoBareNameUsesServerURL(t *testing.T) {
+	hub := newWriteHub(t)
+	c := newWriteClient(t, hub, WithToken(writeToken))
+	ctx := t.Context()
+	u, err := c.CreateRepo(ctx, "bare", &CreateRepoOptions{RepoType: RepoDataset})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.RepoID != "alice/bare" || u.URL != hub.URL+"/datasets/alice/bare" {
+		t.Fatalf("CreateRepo(bare) = %+v, want alice/bare at %s/datasets/alice/bare", u, hub.URL)
+	}
+	if _, err := c.DatasetInfo(ctx, u.RepoID, nil); err != nil {
+		t.Fatalf("info of the returned id: %v", err)
+	}
+}
