@@ -122,6 +122,17 @@ func extractCompressed(t *tree, format Format, r io.Reader, name string) error {
 		// counts against the limits like any other output.
 		return drain(t, bd, format)
 	}
+	if hasTarName(name) {
+		// GNU tar ("does not look like a tar archive") and Python's
+		// tarfile refuse a tar-named stream that holds no tar archive, an
+		// empty one included; so do we, instead of writing it out as one
+		// (possibly empty) file named like an archive.
+		what := "does not hold a tar archive"
+		if len(head) == 0 {
+			what = "is empty"
+		}
+		return fmt.Errorf("archive: %s: %w: its %s stream %s; re-create the archive, or rename it without .tar if it is a single compressed file", displayName(name), ErrUnknownFormat, format, what)
+	}
 	out := singleName(name, stored)
 	if err := t.file(out, 0o644, time.Time{}, bd); err != nil {
 		return err

@@ -465,3 +465,40 @@ func TestSingleName(t *testing.T) {
 		}
 	}
 }
+
+// A tar-named compressed stream that is empty, or holds no tar archive, is
+// refused as GNU tar and Python's tarfile refuse it; nothing is written. A
+// single compressed file that decompresses to nothing is a valid empty file.
+func TestExtractEmptyOrNonTarCompressedTar(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		data []byte
+		what string
+	}{
+		{"empty.tar.xz", xzOf(t, nil), "is empty"},
+		{"empty.tgz", gzipOf(t, nil), "is empty"},
+		{"empty.txz", xzOf(t, nil), "is empty"},
+		{"text.tar.gz", gzipOf(t, []byte("not a tar archive at all\n")), "does not hold a tar archive"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			src := writeTemp(t, tt.name, tt.data)
+			dst := filepath.Join(t.TempDir(), "out")
+			err := Extract(t.Context(), src, dst, Limits{})
+			if !errors.Is(err, ErrUnknownFormat) || !strings.Contains(err.Error(), tt.what) {
+				t.Fatalf("Extract(%s) = %v, want ErrUnknownFormat saying %q", tt.name, err, tt.what)
+			}
+			if _, err := os.Lstat(dst); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("destination exists after a refused archive: %v", err)
+			}
+			assertNoLeftovers(t, filepath.Dir(dst), "")
+		})
+	}
+	src := writeTemp(t, "empty.jsonl.gz", gzipOf(t, nil))
+	dst := filepath.Join(t.TempDir(), "out")
+	if err := Extract(t.Context(), src, dst, Limits{}); err != nil {
+		t.Fatalf("empty single file: %v", err)
+	}
+	if got := listTree(t, dst); !maps.Equal(got, map[string]string{"empty.jsonl": ""}) {
+		t.Errorf("empty single file: tree %v", got)
+	}
+}
