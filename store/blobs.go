@@ -132,3 +132,15 @@ func (s *Store) gitBlobIDOf(b Blob) (string, error) {
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
+
+// CreateTemp creates a temporary file in the store's own temporary folder
+// (on the same disk as the blobs, never a memory-backed /tmp), for a caller
+// that must spool a request before it can store it. The caller closes and
+// removes it.
+func (s *Store) CreateTemp(pattern string) (*os.File, error) {
+	f, err := os.CreateTemp(filepath.Join(s.dir, "tmp"), pattern)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	return f, nil
+}
