@@ -81,14 +81,14 @@ func TestCommitLineReaderMatchesEncodingJSON(t *testing.T) {
 // Malformed lines are errors, never a panic or a silently shortened value.
 func TestCommitLineReaderErrors(t *testing.T) {
 	for _, line := range []string{
-		`{"key":"file","value":{"content":"abc`,           // cut short
+		`{"key":"file","value":{"content":"abc`,                // cut short
 		`{"key":"file","value":{"content":"a` + "\x01" + `"}}`, // control character
-		`{"key":"file","value":{"content":"\x"}}`,            // bad escape
-		`{"key":"file","value":{"content":"\u12"}}`,          // short \u
-		`{"key":"file","value":{"content":"a"} x`,            // bad separator
-		`{"key":"header"}{"key":"header"}`,                   // two objects on a line
-		`{"key" "x"}`,                                        // no colon
-		`{3:4}`,                                              // a name that is not a string
+		`{"key":"file","value":{"content":"\x"}}`,              // bad escape
+		`{"key":"file","value":{"content":"\u12"}}`,            // short \u
+		`{"key":"file","value":{"content":"a"} x`,              // bad separator
+		`{"key":"header"}{"key":"header"}`,                     // two objects on a line
+		`{"key" "x"}`,                                          // no colon
+		`{3:4}`,                                                // a name that is not a string
 	} {
 		lr := &commitLineReader{br: bufio.NewReader(strings.NewReader(line)), spool: tempSpool(t), max: maxCommitLine}
 		if ln, err := lr.next(); err == nil {
