@@ -71,4 +71,3 @@ func recordedStream(t *testing.T, name string) []string {
 	}
 	return out
 }
-
