@@ -189,7 +189,11 @@ var parentCommitRE = regexp.MustCompile(`^[A-Fa-f0-9]{5,40}$`)
 // path are left out; when nothing is left no commit is made and
 // CommitInfo.Empty is true.
 //
-// Hub API: POST /api/{type}s/{id}/preupload/{rev}, POST
+// A README.md among the adds is first checked by the Hub (POST
+// /api/validate-yaml): invalid metadata fails the call with
+// [*CardMetadataError] before anything is hashed or uploaded.
+//
+// Hub API: POST /api/validate-yaml, POST /api/{type}s/{id}/preupload/{rev}, POST
 // /{prefix}{id}.git/info/lfs/objects/batch, POST /api/{type}s/{id}/commit/{rev}.
 // Errors match [ErrCommitConflict], [ErrRepoNotFound], [ErrRevisionNotFound],
 // [ErrEntryNotFound] (delete or copy of a missing file), [ErrForbidden],
@@ -279,6 +283,9 @@ func (cm *commitRun) cleanup() {
 }
 
 func (cm *commitRun) run(ctx context.Context) (*CommitInfo, error) {
+	if err := cm.validateReadme(ctx); err != nil {
+		return nil, err
+	}
 	if err := cm.hashAll(ctx); err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/hfhub-go/hfhub/internal/fsutil"
@@ -94,6 +95,14 @@ func (c *Client) UploadLargeFolder(ctx context.Context, id, folder string, opts 
 	files, err := listLocalFiles(folder, opts.AllowPatterns, opts.IgnorePatterns)
 	if err != nil {
 		return nil, fmt.Errorf("upload large folder %s: %w", folder, err)
+	}
+	if slices.Contains(files, RepoCardName) {
+		// Refuse bad metadata before anything is created or uploaded.
+		cm := &commitRun{c: c, id: id, opts: &CommitOptions{RepoType: opts.RepoType},
+			ops: []*preparedOp{{CommitOperation: AddFromPath(RepoCardName, filepath.Join(folder, RepoCardName)), pathInRepo: RepoCardName}}}
+		if err := cm.validateReadme(ctx); err != nil {
+			return nil, fmt.Errorf("upload large folder %s: %w", folder, err)
+		}
 	}
 	if _, err := c.CreateRepo(ctx, id, &CreateRepoOptions{RepoType: opts.RepoType, Private: opts.Private, ExistOK: true, SpaceSDK: spaceSDKDefault(opts.RepoType)}); err != nil {
 		return nil, err

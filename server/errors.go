@@ -75,6 +75,11 @@ func writeText(w http.ResponseWriter, r *http.Request, status int, code, msg, bo
 
 // writeJSON answers 200 with v encoded as JSON.
 func writeJSON(w http.ResponseWriter, r *http.Request, v any) {
+	writeJSONStatus(w, r, http.StatusOK, v)
+}
+
+// writeJSONStatus answers status with v encoded as JSON.
+func writeJSONStatus(w http.ResponseWriter, r *http.Request, status int, v any) {
 	body, err := json.Marshal(v)
 	if err != nil {
 		writeError(w, r, http.StatusInternalServerError, "", "encode response: "+err.Error())
@@ -84,7 +89,7 @@ func writeJSON(w http.ResponseWriter, r *http.Request, v any) {
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	weakETag(h, body)
-	w.WriteHeader(http.StatusOK)
+	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		w.Write(body)
 	}

@@ -21,6 +21,7 @@ func (s *Server) registerWriteRoutes() {
 	s.handleRepoAPI("user-access-request", accessWrite, s.handleAccessRequest)
 	s.handleRepoWeb(".git", accessNone, s.handleGit)
 	s.mux.HandleFunc(uploadPrefix, s.handleUpload)
+	s.registerCardRoutes()
 }
 
 // handleGit serves /{prefix}{id}.git/info/lfs/objects/{batch,verify}.
