@@ -49,8 +49,8 @@ func WriteErrorJSON(w io.Writer, r ErrorReport) error {
 	return enc.Encode(r)
 }
 
-// ArgsWantJSON reports whether the command line asks for --format json (the
-// last --format before any "--" wins). Main uses it to report errors that
+// ArgsWantJSON reports whether the command line asks for --format json or
+// --json (the last --format before any "--" wins; --json anywhere). Main uses it to report errors that
 // happen before flags are parsed (a bad flag, an unknown command) in the
 // format the script expects.
 func ArgsWantJSON(args []string) bool {
@@ -59,6 +59,9 @@ func ArgsWantJSON(args []string) bool {
 		a := args[i]
 		if a == "--" {
 			break
+		}
+		if a == "--json" {
+			return true
 		}
 		if v, ok := strings.CutPrefix(a, "--format="); ok {
 			want = strings.EqualFold(v, "json")

@@ -11,8 +11,10 @@ import (
 type GlobalFlags struct {
 	Token    string // --token: overrides HF_TOKEN and the stored token
 	Endpoint string // --endpoint: overrides HF_ENDPOINT
-	Format   Format // --format: table or json
+	Format   Format // --format: table or json (--json; --format quiet sets Quiet)
 	Quiet    bool   // --quiet: results only, no progress or diagnostics
+	// NoTruncate is --no-truncate: terminal tables show whole values.
+	NoTruncate bool
 }
 
 // Factory gives commands what they need, built lazily so a command that
@@ -52,7 +54,7 @@ func (f *Factory) Finish() {
 
 // Printer returns a printer configured by --format and --quiet.
 func (f *Factory) Printer() *Printer {
-	return &Printer{IO: f.IO, Format: f.Globals.Format, Quiet: f.Globals.Quiet}
+	return &Printer{IO: f.IO, Format: f.Globals.Format, Quiet: f.Globals.Quiet, NoTruncate: f.Globals.NoTruncate}
 }
 
 // ProgressMode decides how progress is shown: JSON lines with --format json;

@@ -19,18 +19,22 @@ type Format string
 const (
 	FormatTable Format = "table" // human output: aligned table on a terminal, tab-separated in a pipe
 	FormatJSON  Format = "json"  // one JSON document on stdout; JSON lines for progress on stderr
+	FormatQuiet Format = "quiet" // what --format quiet parses to; the factory turns it into table + Quiet
 )
 
-// ParseFormat checks a --format value. "human" and "auto" are accepted as
-// synonyms of "table", as in the Python CLI.
+// ParseFormat checks a --format value. The Python CLI's names are
+// accepted: "human", "auto" and "agent" mean "table" (which is already
+// tab-separated without a header in a pipe); "quiet" is [FormatQuiet].
 func ParseFormat(s string) (Format, error) {
 	switch strings.ToLower(s) {
-	case "", "table", "human", "auto":
+	case "", "table", "human", "auto", "agent":
 		return FormatTable, nil
 	case "json":
 		return FormatJSON, nil
+	case "quiet":
+		return FormatQuiet, nil
 	}
-	return "", FlagErrorf("--format: %q is not a format; use table or json", s)
+	return "", FlagErrorf("--format: %q is not a format; use table (or auto, human), json or quiet", s)
 }
 
 // Printer renders a command's result on stdout in the format the user chose,
@@ -43,9 +47,10 @@ func ParseFormat(s string) (Format, error) {
 //     Printer.Table), never mixed with anything else on stdout.
 //   - --quiet: only the first column of tables (ids, paths); no diagnostics.
 type Printer struct {
-	IO     *IOStreams
-	Format Format
-	Quiet  bool
+	IO         *IOStreams
+	Format     Format
+	Quiet      bool
+	NoTruncate bool // --no-truncate: full cell values in terminal tables
 }
 
 // IsJSON reports whether --format json was given.
@@ -92,7 +97,10 @@ func (p *Printer) Table(headers []string, rows [][]string, data any) error {
 	for _, r := range rows {
 		cells := make([]string, len(r))
 		for i, c := range r {
-			cells[i] = truncate(c, 60)
+			cells[i] = c
+			if !p.NoTruncate {
+				cells[i] = truncate(c, 60)
+			}
 		}
 		fmt.Fprintln(tw, strings.Join(cells, "\t"))
 	}

@@ -38,11 +38,11 @@ status is then 1 only if a file could not be repaired.`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.RepoID = args[0]
-			switch opts.RepoType {
-			case "model", "dataset", "space":
-			default:
-				return cmdutil.FlagErrorf("--repo-type: %q: use model, dataset or space", opts.RepoType)
+			rt, err := cmdutil.ParseRepoType(opts.RepoType)
+			if err != nil {
+				return err
 			}
+			opts.RepoType = rt.String()
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}

@@ -4,7 +4,9 @@ package download
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -43,13 +45,19 @@ Large files are fetched with --connections parallel ranges, verified (sha256
 or git blob id) while they arrive, and resumed after an interruption: run the
 same command again. --include and --exclude take Python fnmatch globs ("*"
 also matches "/"; "data/" means everything under data/) and apply when no
-filename is given.
+filename is given. A filename ending in "/" is a folder: everything under it.
+
+The repo may be given as the Python CLI takes it: datasets/org/name (for
+--type dataset) or an hf:// URI, hf://datasets/org/name@revision/path,
+whose revision and path stand for --revision and the filename.
 
 Unlike the Python client, a whole-repo download sends no HEAD request per
 file: the tree listing gives each file's etag and size.`,
 		Example: `  $ hf download openai-community/gpt2 config.json
   $ hf download openai-community/gpt2 --include '*.json' --exclude 'onnx/*'
   $ hf download --repo-type dataset acme/squad --local-dir ./squad
+  $ hf download hf://datasets/acme/squad@v1.0/data/
+  $ hf download acme/model --dry-run
   $ hf download acme/model model.safetensors --connections 16 --format json`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -59,6 +67,14 @@ file: the tree listing gives each file's etag and size.`,
 			}
 			if opts.MaxWorkers < 0 || opts.Connections < 0 || opts.LimitRate < 0 {
 				return cmdutil.FlagErrorf("--max-workers, --connections and --limit-rate must not be negative")
+			}
+			if opts.LocalDir != "" && opts.CacheDir != "" {
+				return cmdutil.FlagErrorf("--local-dir and --cache-dir cannot be used together: --cache-dir (or HF_HOME) for the shared cache, --local-dir for a one-off copy in a folder")
+			}
+			for _, name := range opts.Filenames {
+				if strings.HasSuffix(name, "/") && (len(opts.Include) > 0 || len(opts.Exclude) > 0) {
+					return cmdutil.FlagErrorf("a folder argument (%q) cannot be combined with --include or --exclude: use --include %q instead", name, name+"*")
+				}
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -89,6 +105,7 @@ func run(ctx context.Context, opts *Options) error {
 	}
 	pr := opts.F.Printer()
 	if len(opts.Filenames) > 0 && (len(opts.Include) > 0 || len(opts.Exclude) > 0) {
+		// (a folder argument with them was refused before)
 		pr.Warnf("--include and --exclude are ignored when filenames are given")
 	}
 	p := opts.F.Progress()
@@ -97,7 +114,15 @@ func run(ctx context.Context, opts *Options) error {
 		ForceDownload: opts.Force, Connections: opts.Connections, BandwidthLimit: opts.LimitRate,
 		Progress: p.Observer(),
 	}
-	if len(opts.Filenames) == 1 {
+	var files, folders []string
+	for _, name := range opts.Filenames {
+		if strings.HasSuffix(name, "/") {
+			folders = append(folders, name+"**")
+		} else {
+			files = append(files, name)
+		}
+	}
+	if len(files) == 1 && len(folders) == 0 {
 		if opts.DryRun {
 			info, err := c.DownloadDryRun(ctx, opts.RepoID, opts.Filenames[0], &dl)
 			p.Wait()
@@ -115,8 +140,8 @@ func run(ctx context.Context, opts *Options) error {
 	}
 	so := &hfhub.SnapshotOptions{DownloadOptions: dl, MaxWorkers: opts.MaxWorkers,
 		AllowPatterns: opts.Include, IgnorePatterns: opts.Exclude}
-	if len(opts.Filenames) > 1 {
-		so.AllowPatterns, so.IgnorePatterns = literalPatterns(opts.Filenames), nil
+	if len(opts.Filenames) > 0 {
+		so.AllowPatterns, so.IgnorePatterns = append(literalPatterns(files), folders...), nil
 	}
 	if opts.DryRun {
 		infos, err := c.SnapshotDryRun(ctx, opts.RepoID, so)
@@ -161,13 +186,27 @@ func printPath(pr *cmdutil.Printer, path string) error {
 	return err
 }
 
+// printDryRun prints what a download would do, as the Python CLI: a
+// summary line ("[dry-run] Will download 2 files (out of 3) totalling
+// 1.2M.", on stderr here) and the files sorted by name, SIZE "-" for
+// those already there.
 func printDryRun(pr *cmdutil.Printer, infos []hfhub.DryRunFileInfo) error {
 	if infos == nil {
 		infos = []hfhub.DryRunFileInfo{}
 	}
+	slices.SortFunc(infos, func(a, b hfhub.DryRunFileInfo) int { return strings.Compare(a.Filename, b.Filename) })
+	var n int
+	var total int64
 	rows := make([][]string, 0, len(infos))
 	for _, in := range infos {
-		rows = append(rows, []string{in.Filename, strconv.FormatInt(in.FileSize, 10), strconv.FormatBool(in.WillDownload), in.LocalPath})
+		size := "-"
+		if in.WillDownload {
+			n++
+			total += in.FileSize
+			size = pr.Size(in.FileSize)
+		}
+		rows = append(rows, []string{in.Filename, size, strconv.FormatBool(in.WillDownload), in.LocalPath})
 	}
+	pr.Infof("[dry-run] Will download %s (out of %d) totalling %s.", cmdutil.Plural(n, "file", "files"), len(infos), cmdutil.HumanSize(total))
 	return pr.Table([]string{"FILE", "SIZE", "DOWNLOAD", "PATH"}, rows, infos)
 }

@@ -40,18 +40,27 @@ func TestNewCmdParsesFlags(t *testing.T) {
 	cmd := NewCmd(f, func(_ context.Context, o *Options) error { got = o; return nil })
 	err := execute(t, cmd, "acme/tiny", "a.json", "b.json", "--repo-type", "dataset", "--revision", "v1",
 		"--include", "*.json", "--exclude", "x/", "--local-dir", "out", "--force-download", "--dry-run",
-		"--max-workers", "3", "--connections", "2", "--cache-dir", "c", "--limit-rate", "1000")
+		"--max-workers", "3", "--connections", "2", "--limit-rate", "1000")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.RepoID != "acme/tiny" || strings.Join(got.Filenames, ",") != "a.json,b.json" || got.RepoType != "dataset" ||
 		got.Revision != "v1" || got.Include[0] != "*.json" || got.Exclude[0] != "x/" || got.LocalDir != "out" ||
-		!got.Force || !got.DryRun || got.MaxWorkers != 3 || got.Connections != 2 || got.CacheDir != "c" || got.LimitRate != 1000 {
+		!got.Force || !got.DryRun || got.MaxWorkers != 3 || got.Connections != 2 || got.LimitRate != 1000 {
 		t.Fatalf("parsed options = %+v", got)
 	}
 	err = execute(t, NewCmd(f, func(context.Context, *Options) error { return nil }), "acme/tiny", "--repo-type", "bogus")
 	if code, _ := cmdutil.ExitCodeOf(err); code != cmdutil.ExitUsage {
 		t.Fatalf("bad --repo-type: exit %v (%v), want usage", code, err)
+	}
+	for _, args := range [][]string{
+		{"acme/tiny", "--local-dir", "a", "--cache-dir", "b"},
+		{"acme/tiny", "data/", "--include", "*.txt"},
+	} {
+		err = execute(t, NewCmd(f, func(context.Context, *Options) error { return nil }), args...)
+		if code, _ := cmdutil.ExitCodeOf(err); code != cmdutil.ExitUsage {
+			t.Errorf("%q: exit %v (%v), want usage", args, code, err)
+		}
 	}
 }
 

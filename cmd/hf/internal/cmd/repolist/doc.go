@@ -14,7 +14,11 @@ import (
 // NewGroupCmd returns the `hf models|datasets|spaces` group of repo type rt
 // with its ls and info verbs; a noun may add more.
 func NewGroupCmd(f *cmdutil.Factory, rt hfhub.RepoType, short string) *cobra.Command {
-	cmd := &cobra.Command{Use: rt.String() + "s <command>", Short: short}
+	cmd := &cobra.Command{
+		Use: rt.String() + "s <command>", Short: short,
+		// hf datasets info hf://datasets/org/name@rev; a repo id of another type is refused.
+		Annotations: map[string]string{cmdutil.AnnotationRepoType: rt.String()},
+	}
 	cmd.AddCommand(NewListCmd(f, rt, nil), NewInfoCmd(f, rt, nil))
 	return cmd
 }

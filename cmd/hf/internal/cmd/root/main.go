@@ -37,7 +37,12 @@ func Run(ctx context.Context, args []string, io *cmdutil.IOStreams) cmdutil.Exit
 	f := cmdutil.NewFactory(io)
 	started := false
 	cmd := NewCmd(f, &started)
-	cmd.SetArgs(args)
+	rewritten, err := cmdutil.RewriteRepoArgs(cmd, args) // datasets/org/name, hf:// URIs
+	if err != nil {
+		ran, _, _ := cmd.Find(args)
+		return report(io, f, ran, args, err)
+	}
+	cmd.SetArgs(rewritten)
 	cmd.SetIn(io.In)
 	cmd.SetOut(io.Out)
 	cmd.SetErr(io.ErrOut)
@@ -51,6 +56,11 @@ func Run(ctx context.Context, args []string, io *cmdutil.IOStreams) cmdutil.Exit
 			err = &cmdutil.FlagError{Err: err}
 		}
 	}
+	return report(io, f, ran, args, err)
+}
+
+// report prints err as Run does and returns its exit code.
+func report(io *cmdutil.IOStreams, f *cmdutil.Factory, ran *cobra.Command, args []string, err error) cmdutil.ExitCode {
 	if errors.Is(err, cmdutil.ErrSilent) {
 		code, _ := cmdutil.ExitCodeOf(err)
 		if code == cmdutil.ExitOK {

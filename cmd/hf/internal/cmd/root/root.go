@@ -25,6 +25,7 @@ import (
 // argument checks), so Main can tell usage errors from run errors.
 func NewCmd(f *cmdutil.Factory, started *bool) *cobra.Command {
 	var format string
+	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "hf <command> <subcommand> [flags]",
 		Short: "Hugging Face Hub from the command line, in Go",
@@ -34,8 +35,10 @@ the Python huggingface_hub client), upload, manage the cache, serve your own Hub
 Commands and flags follow the Python hf CLI; where hf differs, --help says so.
 
 Output is a table on a terminal, tab-separated values in a pipe, and one JSON
-document with --format json. Results go to stdout; progress, warnings and
-errors go to stderr.
+document with --format json (or --json). Results go to stdout; progress,
+warnings and errors go to stderr.
+
+` + cmdutil.FormatHelp + `
 
 Try it offline: hf demo
 
@@ -45,11 +48,9 @@ Try it offline: hf demo
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
-			fm, err := cmdutil.ParseFormat(format)
-			if err != nil {
+			if err := cmdutil.ApplyFormatFlags(cmd, f.Globals, format, asJSON); err != nil {
 				return err
 			}
-			f.Globals.Format = fm
 			*started = true
 			return nil
 		},
@@ -60,8 +61,7 @@ Try it offline: hf demo
 	pf := cmd.PersistentFlags()
 	pf.StringVar(&f.Globals.Token, "token", "", "access `token` to use instead of HF_TOKEN or the stored token")
 	pf.StringVar(&f.Globals.Endpoint, "endpoint", "", "Hub `URL` to use instead of HF_ENDPOINT (default https://huggingface.co)")
-	pf.StringVar(&format, "format", "table", "output `format`: table or json")
-	pf.BoolVarP(&f.Globals.Quiet, "quiet", "q", false, "print only results (ids, paths); no progress or messages")
+	cmdutil.FormatFlags(pf, &format, &asJSON, f.Globals) // --format, --json, -q/--quiet, --no-truncate
 
 	register(cmd, f)
 	cmd.InitDefaultCompletionCmd() // bash, zsh, fish and powershell; listed in docs/cli.md
