@@ -57,3 +57,35 @@ func TestServeAddrErrors(t *testing.T) {
 	wantCode(t, r, 1, args...)
 	oneLine(t, r, []string{"address already in use", "choose another --addr"}, nil, args...)
 }
+
+// `hf serve --demo` keeps the demo Hub running: the demo repos answer, the
+// demo token may write, the next commands are shown, and the temporary
+// store is gone after Ctrl-C.
+func TestServeDemo(t *testing.T) {
+	tmp := t.TempDir()
+	env := append(hfEnv(t, ""), "TMPDIR="+tmp)
+	url, cmd, errOut := startServe(t, env, "--demo")
+	client := hfEnv(t, url, "HF_TOKEN=hf_demo")
+	r := mustRun(t, client, "models", "ls", "--format", "json")
+	if !strings.Contains(r.stdout, `"hfhub/demo-model"`) {
+		t.Errorf("models ls on the demo Hub: %s", r.stdout)
+	}
+	mustRun(t, client, "datasets", "configs", "hfhub/demo-dataset")
+	folder := filepath.Join(t.TempDir(), "mine")
+	if err := os.MkdirAll(folder, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(folder, "a.txt"), []byte("hi"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, client, "upload", "demo/mine", folder)
+	stop(t, cmd, errOut)
+	for _, want := range []string{"export HF_ENDPOINT=" + url + " HF_TOKEN=hf_demo", "hf download hfhub/demo-model"} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("hf serve --demo stderr does not show %q:\n%s", want, errOut.String())
+		}
+	}
+	if left, _ := filepath.Glob(filepath.Join(tmp, "hf-serve-demo-*")); len(left) > 0 {
+		t.Errorf("temporary demo store left behind: %v", left)
+	}
+}

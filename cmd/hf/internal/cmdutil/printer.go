@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 	"unicode/utf8"
 
@@ -88,12 +87,12 @@ func (p *Printer) Table(headers []string, rows [][]string, data any) error {
 		}
 		return nil
 	}
-	tw := tabwriter.NewWriter(p.IO.Out, 0, 4, 2, ' ', 0)
+	lines := make([][]string, 0, len(rows)+1)
 	hs := make([]string, len(headers))
 	for i, h := range headers {
 		hs[i] = p.IO.Bold(h)
 	}
-	fmt.Fprintln(tw, strings.Join(hs, "\t"))
+	lines = append(lines, hs)
 	for _, r := range rows {
 		cells := make([]string, len(r))
 		for i, c := range r {
@@ -102,9 +101,9 @@ func (p *Printer) Table(headers []string, rows [][]string, data any) error {
 				cells[i] = truncate(c, 60)
 			}
 		}
-		fmt.Fprintln(tw, strings.Join(cells, "\t"))
+		lines = append(lines, cells)
 	}
-	return tw.Flush()
+	return writeColumns(p.IO.Out, lines, 2)
 }
 
 // Fields prints key/value pairs, one per line ("key: value" on a terminal,
@@ -126,11 +125,11 @@ func (p *Printer) Fields(fields [][2]string, data any) error {
 		}
 		return nil
 	}
-	tw := tabwriter.NewWriter(p.IO.Out, 0, 4, 1, ' ', 0)
-	for _, f := range fields {
-		fmt.Fprintf(tw, "%s\t%s\n", p.IO.Bold(f[0]+":"), f[1])
+	lines := make([][]string, len(fields))
+	for i, f := range fields {
+		lines[i] = []string{p.IO.Bold(f[0] + ":"), f[1]}
 	}
-	return tw.Flush()
+	return writeColumns(p.IO.Out, lines, 1)
 }
 
 // Line prints one line of result text to stdout (a path, a URL), in every

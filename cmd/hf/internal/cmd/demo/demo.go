@@ -135,6 +135,9 @@ func run(ctx context.Context, opts *Options) error {
 	}
 	sum.SnapshotPath = path
 	say("   Snapshot at %s", path)
+	if opts.CacheDir == "" {
+		say("   (a temporary cache, removed when the demo ends; keep it with --cache-dir DIR)")
+	}
 
 	ca, err := cache.Open(cacheDir, nil)
 	if err != nil {
@@ -156,7 +159,13 @@ func run(ctx context.Context, opts *Options) error {
 	if err := p.Table([]string{"REPO ID", "TYPE", "SIZE", "FILES"}, rows, sum); err != nil {
 		return err
 	}
-	say("Done. Next: `hf serve --dir ./store --import acme/model=./my-model` to serve your own,")
-	say("or `hf download <repo-id>` against https://huggingface.co.")
+	if opts.CacheDir == "" {
+		say("Done; the demo Hub and its temporary cache are gone now. Next:")
+	} else {
+		say("Done; the demo Hub is gone now, the cache stays in %s. Next:", cacheDir)
+	}
+	say("  hf serve --demo                                   keeps this demo Hub running, to try more commands on")
+	say("  hf serve --dir ./store --import acme/model=./dir  serves your own repos")
+	say("  hf download <repo-id>                             downloads from https://huggingface.co")
 	return nil
 }

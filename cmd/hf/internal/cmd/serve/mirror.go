@@ -65,13 +65,15 @@ func (mf *MirrorFlags) Enabled() bool { return mf.Mirror != "" || mf.CacheDir !=
 // Started is what `hf serve --format json` prints once it listens.
 type Started struct {
 	URL      string `json:"url"`
-	Mode     string `json:"mode"` // "store", "mirror" or "cache"
+	Mode     string `json:"mode"` // "store", "demo", "mirror" or "cache"
 	Dir      string `json:"dir,omitempty"`
 	Repos    int    `json:"repos,omitempty"`
 	Upstream string `json:"upstream,omitempty"`
 	Store    string `json:"store,omitempty"`
 	CacheDir string `json:"cache_dir,omitempty"`
 	Offline  bool   `json:"offline,omitempty"`
+	// DemoToken is the token a --demo server accepts, when it made one.
+	DemoToken string `json:"demo_token,omitempty"`
 }
 
 // RunMirror serves a mirror (--mirror) or a cache (--cache-dir) until ctx
@@ -147,6 +149,9 @@ func serveWith(ctx context.Context, opts *Options, mf *MirrorFlags, build func(*
 		p.Line("%s", started.URL)
 	}
 	p.Infof("Serving %s on %s (/metrics, /healthz; Ctrl-C to stop). Use it with HF_ENDPOINT=%s", describe(started), started.URL, started.URL)
+	if started.Mode == "demo" {
+		demoNext(p, started.URL, started.DemoToken != "")
+	}
 	err = server.Serve(ctx, ln, server.Ops(hd.handler, ops), &server.ServeOptions{
 		TLSCert: mf.TLSCert, TLSKey: mf.TLSKey, ShutdownTimeout: mf.ShutdownTimeout, Logger: logger,
 	})
@@ -231,7 +236,7 @@ func describe(s Started) string {
 	switch s.Mode {
 	case "cache":
 		return "the cache " + s.CacheDir + " read-only"
-	case "store":
+	case "store", "demo":
 		return fmt.Sprintf("%s from %s", cmdutil.Plural(s.Repos, "repo", "repos"), s.Dir)
 	}
 	d := "a mirror of " + s.Upstream + " (store " + s.Store + ")"

@@ -25,6 +25,9 @@ type Options struct {
 	Addr    string
 	Tokens  string
 	Imports []string // REF=FOLDER
+	Demo    bool     // --demo: the demo repos of `hf demo`
+
+	demoToken bool // --demo accepts DemoToken (no --tokens was given)
 
 	// Mirror holds the mirror and cache-server flags and the operational
 	// flags (TLS, log format, shutdown timeout) every mode uses.
@@ -67,11 +70,14 @@ A store or cache server answers /resolve/ of regular files with the Hub's
 
 The URL is printed on stdout; requests are logged on stderr (not with
 --quiet). SIGINT or SIGTERM stops the server gracefully.`,
-		Example: "  $ hf serve --dir ./hub-store --import acme/tiny=./tiny-model\n  $ HF_ENDPOINT=http://127.0.0.1:8080 hf models ls",
+		Example: "  $ hf serve --dir ./hub-store --import acme/tiny=./tiny-model\n  $ HF_ENDPOINT=http://127.0.0.1:8080 hf models ls\n  $ hf serve --demo   # the demo repos of hf demo, kept running",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if opts.Dir == "" && !opts.Mirror.Enabled() {
-				return cmdutil.FlagErrorf("--dir is required: the folder holding the store (created if missing); or serve a cache with --cache-dir, or mirror a Hub with --mirror")
+			if opts.Demo && opts.Mirror.Enabled() {
+				return cmdutil.FlagErrorf("--demo serves a store of demo repos: it excludes --mirror and --cache-dir")
+			}
+			if opts.Dir == "" && !opts.Demo && !opts.Mirror.Enabled() {
+				return cmdutil.FlagErrorf("--dir is required: the folder holding the store (created if missing); or serve a cache with --cache-dir, mirror a Hub with --mirror, or try the demo repos with --demo")
 			}
 			for _, imp := range opts.Imports {
 				if ref, folder, ok := strings.Cut(imp, "="); !ok || ref == "" || folder == "" {
@@ -95,6 +101,7 @@ The URL is printed on stdout; requests are logged on stderr (not with
 	fl.StringVar(&opts.Addr, "addr", "127.0.0.1:8080", "`host:port` to listen on (port 0 picks a free one)")
 	fl.StringVar(&opts.Tokens, "tokens", "", "`file` of accepted tokens: TOKEN USERNAME read|write|admin per line")
 	fl.StringArrayVar(&opts.Imports, "import", nil, "import `REF=FOLDER` as the head of a repo's main branch (repeatable)")
+	fl.BoolVar(&opts.Demo, "demo", false, "serve the demo repos of `hf demo` (in --dir, or a temporary store removed at exit); without --tokens, token "+DemoToken+" may write")
 	AddMirrorFlags(fl, &opts.Mirror)
 	AddServerFlags(fl, &opts.Server)
 	return cmd
@@ -102,6 +109,13 @@ The URL is printed on stdout; requests are logged on stderr (not with
 
 func run(ctx context.Context, opts *Options) error {
 	p := opts.Printer()
+	if opts.Demo {
+		cleanup, err := prepareDemo(opts)
+		if err != nil {
+			return fmt.Errorf("prepare the demo repos: %w", err)
+		}
+		defer cleanup()
+	}
 	st, err := store.Open(opts.Dir)
 	if err != nil {
 		return err
@@ -132,6 +146,12 @@ func run(ctx context.Context, opts *Options) error {
 			return nil, err
 		}
 		started.Mode, started.Dir, started.Repos = "store", opts.Dir, repos
+		if opts.Demo {
+			started.Mode = "demo"
+			if opts.demoToken {
+				started.DemoToken = DemoToken
+			}
+		}
 		return &built{
 			handler: server.New(st, sopts...),
 			health: func(context.Context) error {
