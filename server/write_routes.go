@@ -22,6 +22,7 @@ func (s *Server) registerWriteRoutes() {
 	s.handleRepoWeb(".git", accessNone, s.handleGit)
 	s.mux.HandleFunc(uploadPrefix, s.handleUpload)
 	s.registerCardRoutes()
+	s.registerSquashRoutes()
 }
 
 // handleGit serves /{prefix}{id}.git/info/lfs/objects/{batch,verify}.
