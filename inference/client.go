@@ -38,6 +38,8 @@ type Client struct {
 	pollEvery time.Duration // fal/wavespeed polling interval; 0 = provider default
 	idle      time.Duration // SSE idle timeout; 0 = none
 
+	direct map[string]string // provider -> direct base override
+
 	mappings sync.Map // HF model id -> []ProviderMapping
 	nonTGI   sync.Map // model -> []string (parameters a non-TGI server refused)
 }
@@ -107,6 +109,25 @@ func WithRouterURL(router string) Option {
 			return err
 		}
 		o.router = router
+		return nil
+	}
+}
+
+// WithProviderURL replaces a provider's direct base URL (used with the
+// provider's own key), e.g. to go through a proxy or to test against a
+// fake. For fal-ai it replaces both the sync and the queue base.
+func WithProviderURL(provider, base string) Option {
+	return func(o *options) error {
+		if _, ok := providerTable[provider]; !ok {
+			return fmt.Errorf("%w: provider %q is not known", ErrInvalidInput, provider)
+		}
+		if err := checkHTTPURL("provider URL", base); err != nil {
+			return err
+		}
+		if o.c.direct == nil {
+			o.c.direct = map[string]string{}
+		}
+		o.c.direct[provider] = strings.TrimRight(base, "/")
 		return nil
 	}
 }

@@ -1,6 +1,7 @@
 package inference_test
 
 import (
+	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -70,4 +71,9 @@ func recordedStream(t *testing.T, name string) []string {
 		t.Fatalf("%s has no stream", name)
 	}
 	return out
+}
+
+func mustJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }

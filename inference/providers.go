@@ -134,7 +134,8 @@ var providerTable = map[string]*provider{
 		TaskChat: {path: chatV1, shape: shapeChat}}},
 	"nebius": {direct: "https://api.studio.nebius.ai", removed: true, routes: map[Task]route{
 		TaskChat: {path: chatV1, shape: shapeChat}, TaskTextGeneration: {path: "/v1/completions", shape: shapeCompletions},
-		TaskFeatureExtraction: {path: "/v1/embeddings", shape: shapeEmbeddings}}},
+		TaskFeatureExtraction: {path: "/v1/embeddings", shape: shapeEmbeddings},
+		TaskTextToImage:       {path: "/v1/images/generations", shape: shapeB64JSONImage}}},
 }
 
 // replicatePath is a marker: the path depends on the model id (a version

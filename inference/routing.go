@@ -178,7 +178,7 @@ func (c *Client) resolve(ctx context.Context, task Task, model string) (*target,
 			return nil, fmt.Errorf("%w: openai serves only chat through this client", ErrNotSupportedByProvider)
 		}
 		id := strings.TrimPrefix(model, "openai/")
-		return &target{url: spec.direct + rt.path, provider: "openai", spec: spec, route: rt, bodyModel: id, key: key,
+		return &target{url: cmpOr(c.direct["openai"], spec.direct) + rt.path, provider: "openai", spec: spec, route: rt, bodyModel: id, key: key,
 			mapping: ProviderMapping{Provider: "openai", ProviderID: id, HFModelID: model, Task: string(task), Status: "live"}}, nil
 	}
 	hfID, _, _ := strings.Cut(model, ":") // a policy suffix is for the auto router only
@@ -237,6 +237,8 @@ func (c *Client) resolve(ctx context.Context, task Task, model string) (*target,
 		if rt.queue {
 			t.url += "?_subdomain=queue"
 		}
+	case c.direct[provider] != "":
+		t.url = c.direct[provider] + path
 	case spec.direct == "":
 		return nil, fmt.Errorf("%w: provider %s is reached only through the router: use an HF token", ErrInvalidInput, provider)
 	case rt.queue && spec.queue != "":
@@ -254,8 +256,16 @@ func taskMatches(provider, mapped string, task Task) bool {
 	if mapped == "" || mapped == string(task) {
 		return true
 	}
+	if provider != "hf-inference" {
+		return false
+	}
 	pair := func(t string) bool { return t == string(TaskFeatureExtraction) || t == string(TaskSentenceSimilarity) }
-	return provider == "hf-inference" && pair(mapped) && pair(string(task))
+	if pair(mapped) && pair(string(task)) {
+		return true
+	}
+	// TGI serves conversational and text2text models for text generation
+	// too (Python's rules for hf-inference).
+	return task == TaskTextGeneration && (mapped == string(TaskChat) || mapped == "text2text-generation")
 }
 
 func mappingNames(ms []ProviderMapping) string {

@@ -94,6 +94,12 @@ var (
 		m["response_format"] = "base64"
 		return jsonRequest(t, t.bodyModel, m, in.extra)
 	}, finish: finishB64Data}
+	// shapeB64JSONImage: OpenAI images with b64_json (nebius).
+	shapeB64JSONImage = &shape{build: func(c *Client, t *target, in *call) (*request, error) {
+		m := params(in)
+		m["prompt"], m["response_format"] = in.inputs, "b64_json"
+		return jsonRequest(t, t.bodyModel, m, in.extra)
+	}, finish: finishB64Data}
 	shapeNscaleImage = &shape{build: func(c *Client, t *target, in *call) (*request, error) {
 		m := params(in)
 		if w, ok := m["width"]; ok {

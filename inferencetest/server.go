@@ -351,17 +351,22 @@ func (s *Server) synthesiseMapping(id string) *Interaction {
 // first provider.
 func (s *Server) autoRoute(model string) *Interaction {
 	id, _, _ := strings.Cut(model, ":")
-	var first string
+	var order []string
 	if m := s.peek("GET /api/models/" + id + "?expand=inferenceProviderMapping"); m != nil {
-		dec := json.NewDecoder(bytes.NewReader(m.Body))
 		var v struct {
 			Mapping json.RawMessage `json:"inferenceProviderMapping"`
 		}
-		if dec.Decode(&v) == nil {
+		if json.Unmarshal(m.Body, &v) == nil {
 			d := json.NewDecoder(bytes.NewReader(v.Mapping))
 			if tok, err := d.Token(); err == nil && tok == json.Delim('{') {
-				if tok, err := d.Token(); err == nil {
-					first, _ = tok.(string)
+				for d.More() {
+					tok, err := d.Token()
+					if err != nil {
+						break
+					}
+					order = append(order, tok.(string))
+					var skip json.RawMessage
+					d.Decode(&skip)
 				}
 			}
 		}
@@ -375,9 +380,11 @@ func (s *Server) autoRoute(model string) *Interaction {
 	}
 	s.mu.Unlock()
 	sort.Strings(keys)
-	for _, k := range keys {
-		if first != "" && strings.HasPrefix(k, "POST /"+first+"/") {
-			return s.take(k)
+	for _, p := range order {
+		for _, k := range keys {
+			if strings.HasPrefix(k, "POST /"+p+"/") {
+				return s.take(k)
+			}
 		}
 	}
 	for _, k := range keys {
