@@ -170,7 +170,7 @@ func assign(dst reflect.Value, v any) error {
 		}
 	}
 	// Lists, structs and maps: through their JSON form.
-	b, err := json.Marshal(jsonValue(v))
+	b, err := json.Marshal(JSONValue(v))
 	if err != nil {
 		return err
 	}

@@ -136,7 +136,7 @@ func (r Row) String(name string) (string, error) {
 	case []byte:
 		return string(x), nil
 	}
-	b, err := json.Marshal(jsonValue(v))
+	b, err := json.Marshal(JSONValue(v))
 	return string(b), err
 }
 
@@ -203,7 +203,7 @@ func (r Row) MarshalJSON() ([]byte, error) {
 		k, _ := json.Marshal(r.schema.names[i])
 		b.Write(k)
 		b.WriteByte(':')
-		enc, err := json.Marshal(jsonValue(v))
+		enc, err := json.Marshal(JSONValue(v))
 		if err != nil {
 			return nil, fmt.Errorf("column %q: %w", r.schema.names[i], err)
 		}
@@ -213,9 +213,10 @@ func (r Row) MarshalJSON() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// jsonValue maps a cell to what encoding/json writes for it: NaN and
-// infinities (which JSON lacks) become null, recursively.
-func jsonValue(v any) any {
+// JSONValue maps a cell to the value encoding/json should write for it,
+// as Row.MarshalJSON does: NaN and infinities (which JSON lacks) become
+// null, times RFC 3339 strings, recursively through lists and maps.
+func JSONValue(v any) any {
 	switch x := v.(type) {
 	case float64:
 		if math.IsNaN(x) || math.IsInf(x, 0) {
@@ -230,13 +231,13 @@ func jsonValue(v any) any {
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
-			out[i] = jsonValue(e)
+			out[i] = JSONValue(e)
 		}
 		return out
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			out[k] = jsonValue(e)
+			out[k] = JSONValue(e)
 		}
 		return out
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -222,6 +223,11 @@ func readCSV(name string, r io.Reader, sep rune, o *Options, emit func(Row) bool
 		return csvError(name, -1, err)
 	}
 	cr.FieldsPerRecord = len(header)
+	for _, c := range o.Columns {
+		if !slices.Contains(header, c) {
+			return fmt.Errorf("%s: %w %q; the header has %s", name, ErrNoColumn, c, strings.Join(header, ", "))
+		}
+	}
 	schema := NewSchema(header...)
 	infer := o.CSVInferRows
 	if infer <= 0 {

@@ -86,16 +86,6 @@ func viewerCommand(f *cmdutil.Factory, use, short, long, example string, runF, r
 	return cmd, opts
 }
 
-// NewRowsCmd returns `hf datasets rows`.
-func NewRowsCmd(f *cmdutil.Factory, runF func(context.Context, *ViewerOptions) error) *cobra.Command {
-	cmd, _ := viewerCommand(f, "rows <repo-id>", "Show rows of a dataset split (dataset viewer)",
-		"Show a page of rows of a dataset split.\n\n"+viewerLong,
-		"  $ hf datasets rows stanfordnlp/imdb --config plain_text --split train --length 5\n"+
-			"  $ hf datasets rows stanfordnlp/imdb --config plain_text --split test --offset 100 --format json",
-		runF, runRows)
-	return cmd
-}
-
 // NewSearchCmd returns `hf datasets search`.
 func NewSearchCmd(f *cmdutil.Factory, runF func(context.Context, *ViewerOptions) error) *cobra.Command {
 	cmd, opts := viewerCommand(f, "search <repo-id>", "Search the text of a dataset split (dataset viewer)",
@@ -176,7 +166,7 @@ func pickSplit(ctx context.Context, v *viewer.Client, opts *ViewerOptions) error
 	return nil
 }
 
-func runRows(ctx context.Context, opts *ViewerOptions) error {
+func runViewerRows(ctx context.Context, opts *ViewerOptions) error {
 	v, err := viewerClient(opts)
 	if err != nil {
 		return err

@@ -30,7 +30,9 @@ func TestViewerFlags(t *testing.T) {
 	f := cmdutil.NewFactory(ios)
 	var got *ViewerOptions
 	capture := func(_ context.Context, o *ViewerOptions) error { got = o; return nil }
-	err := execute(t, NewRowsCmd(f, capture), "acme/x", "--config", "c", "--split", "s",
+	var gotRows *RowsOptions
+	captureRows := func(_ context.Context, o *RowsOptions) error { gotRows = o; got = &o.ViewerOptions; return nil }
+	err := execute(t, NewRowsCmd(f, captureRows), "acme/x", "--viewer", "--config", "c", "--split", "s",
 		"--offset", "7", "--length", "3", "--viewer-endpoint", "http://127.0.0.1:9")
 	if err != nil {
 		t.Fatal(err)
@@ -39,7 +41,7 @@ func TestViewerFlags(t *testing.T) {
 		t.Errorf("rows options = %+v", got)
 	}
 	got = nil
-	if err := execute(t, NewRowsCmd(f, capture), "acme/x"); err != nil || got.Length != 100 || got.Offset != 0 || got.Config != "" || got.Split != "" {
+	if err := execute(t, NewRowsCmd(f, captureRows), "acme/x", "--viewer"); err != nil || !gotRows.Viewer || got.Length != 100 || got.Offset != 0 || got.Config != "" || got.Split != "" {
 		t.Errorf("rows defaults = %+v, %v", got, err)
 	}
 	if err := execute(t, NewSearchCmd(f, capture), "acme/x", "--query", "horse"); err != nil || got.Query != "horse" {
@@ -51,7 +53,7 @@ func TestViewerFlags(t *testing.T) {
 		{"acme/x", "--offset", "-1"},
 	} {
 		got = nil
-		err := execute(t, NewRowsCmd(f, capture), args...)
+		err := execute(t, NewRowsCmd(f, captureRows), append(args, "--viewer")...)
 		if _, ok := errors.AsType[*cmdutil.FlagError](err); !ok || got != nil {
 			t.Errorf("rows %v: error = %v, want a usage error before running", args, err)
 		}
@@ -61,7 +63,7 @@ func TestViewerFlags(t *testing.T) {
 	if _, ok := errors.AsType[*cmdutil.FlagError](err); !ok || got != nil || !strings.Contains(err.Error(), "--query") {
 		t.Errorf("search without a query: error = %v", err)
 	}
-	if err := execute(t, NewRowsCmd(f, capture)); err == nil {
+	if err := execute(t, NewRowsCmd(f, captureRows)); err == nil {
 		t.Error("rows without a repo: error = nil")
 	}
 	if n := len(ViewerCmds(f)); n != 2 {
@@ -102,7 +104,7 @@ func TestViewerEndpointDefault(t *testing.T) {
 
 func TestRowsTable(t *testing.T) {
 	f, out, errOut, vs := viewerSetup(t, cmdutil.FormatTable)
-	err := execute(t, NewRowsCmd(f, nil), "stanfordnlp/imdb", "--config", "plain_text", "--split", "train",
+	err := execute(t, NewRowsCmd(f, nil), "--viewer", "stanfordnlp/imdb", "--config", "plain_text", "--split", "train",
 		"--offset", "234", "--length", "3", "--viewer-endpoint", vs.URL)
 	if err != nil {
 		t.Fatal(err)
@@ -132,7 +134,7 @@ func TestRowsTable(t *testing.T) {
 	// On a terminal: a header of the columns in feature order.
 	out.Reset()
 	f.IO.SetTTY(false, true, false)
-	if err := execute(t, NewRowsCmd(f, nil), "stanfordnlp/imdb", "--config", "plain_text", "--split", "train", "--viewer-endpoint", vs.URL); err != nil {
+	if err := execute(t, NewRowsCmd(f, nil), "--viewer", "stanfordnlp/imdb", "--config", "plain_text", "--split", "train", "--viewer-endpoint", vs.URL); err != nil {
 		t.Fatal(err)
 	}
 	if first, _, _ := strings.Cut(out.String(), "\n"); strings.Join(strings.Fields(first), " ") != "ROW text label" {
@@ -143,7 +145,7 @@ func TestRowsTable(t *testing.T) {
 	out.Reset()
 	f.IO.SetTTY(false, false, false)
 	f.Globals.Quiet = true
-	if err := execute(t, NewRowsCmd(f, nil), "stanfordnlp/imdb", "--config", "plain_text", "--split", "train", "--viewer-endpoint", vs.URL); err != nil {
+	if err := execute(t, NewRowsCmd(f, nil), "--viewer", "stanfordnlp/imdb", "--config", "plain_text", "--split", "train", "--viewer-endpoint", vs.URL); err != nil {
 		t.Fatal(err)
 	}
 	if got := out.String(); got != "234\n235\n236\n" {
@@ -153,7 +155,7 @@ func TestRowsTable(t *testing.T) {
 
 func TestRowsJSON(t *testing.T) {
 	f, out, errOut, vs := viewerSetup(t, cmdutil.FormatJSON)
-	err := execute(t, NewRowsCmd(f, nil), "stanfordnlp/imdb", "--config", "plain_text", "--split", "train",
+	err := execute(t, NewRowsCmd(f, nil), "--viewer", "stanfordnlp/imdb", "--config", "plain_text", "--split", "train",
 		"--offset", "234", "--viewer-endpoint", vs.URL)
 	if err != nil {
 		t.Fatal(err)
@@ -229,7 +231,7 @@ func TestRowsDefaultConfigAndCells(t *testing.T) {
 			{"row_idx": 1, "row": {"text": null, "score": 1, "tags": []}, "truncated_cells": []}
 		],
 		"num_rows_total": 2, "num_rows_per_page": 100, "partial": false}`)})
-	if err := execute(t, NewRowsCmd(f, nil), "acme/one", "--viewer-endpoint", vs.URL); err != nil {
+	if err := execute(t, NewRowsCmd(f, nil), "--viewer", "acme/one", "--viewer-endpoint", vs.URL); err != nil {
 		t.Fatal(err)
 	}
 	want := "0\ttwo\\tcolumns\\nand lines\t0.5\t[\"a\",\"b\"]\n1\t\t1\t[]\n"
@@ -242,7 +244,7 @@ func TestRowsDefaultConfigAndCells(t *testing.T) {
 	}
 
 	// Several configs and no --config: a usage error naming them.
-	err := execute(t, NewRowsCmd(f, nil), "ibm/duorc", "--viewer-endpoint", vs.URL)
+	err := execute(t, NewRowsCmd(f, nil), "--viewer", "ibm/duorc", "--viewer-endpoint", vs.URL)
 	if _, ok := errors.AsType[*cmdutil.FlagError](err); !ok || !strings.Contains(err.Error(), "ParaphraseRC, SelfRC") {
 		t.Errorf("rows ibm/duorc without --config: error = %v", err)
 	}
@@ -251,7 +253,7 @@ func TestRowsDefaultConfigAndCells(t *testing.T) {
 func TestViewerErrors(t *testing.T) {
 	f, _, _, vs := viewerSetup(t, cmdutil.FormatTable, viewertest.WithToken("hf_viewer"))
 	rows := func(args ...string) error {
-		return execute(t, NewRowsCmd(f, nil), append(args, "--config", "plain_text", "--split", "train", "--viewer-endpoint", vs.URL)...)
+		return execute(t, NewRowsCmd(f, nil), append(args, "--viewer", "--config", "plain_text", "--split", "train", "--viewer-endpoint", vs.URL)...)
 	}
 
 	err := rows("stanfordnlp/imdb")
@@ -262,7 +264,7 @@ func TestViewerErrors(t *testing.T) {
 	// The client's token (here --token) goes to the viewer.
 	f2, out, _, _ := viewerSetup(t, cmdutil.FormatTable)
 	f2.Globals.Token = "hf_viewer"
-	if err := execute(t, NewRowsCmd(f2, nil), "stanfordnlp/imdb", "--config", "plain_text", "--split", "train", "--viewer-endpoint", vs.URL); err != nil || out.Len() == 0 {
+	if err := execute(t, NewRowsCmd(f2, nil), "--viewer", "stanfordnlp/imdb", "--config", "plain_text", "--split", "train", "--viewer-endpoint", vs.URL); err != nil || out.Len() == 0 {
 		t.Errorf("with the token: %v, output %q", err, out)
 	}
 	if reqs := vs.Requests(); reqs[len(reqs)-1].Header.Get("Authorization") != "Bearer hf_viewer" {
@@ -270,12 +272,12 @@ func TestViewerErrors(t *testing.T) {
 	}
 
 	f2.Globals.Token = "hf_viewer"
-	err = execute(t, NewRowsCmd(f2, nil), "acme/missing", "--config", "c", "--split", "s", "--viewer-endpoint", vs.URL)
+	err = execute(t, NewRowsCmd(f2, nil), "--viewer", "acme/missing", "--config", "c", "--split", "s", "--viewer-endpoint", vs.URL)
 	if code, hint := cmdutil.ExitCodeOf(err); code != cmdutil.ExitNotFound || !strings.Contains(hint, "--config") {
 		t.Errorf("unknown dataset: exit code %d hint %q (%v)", code, hint, err)
 	}
 
-	err = execute(t, NewRowsCmd(f2, nil), "severo/empty", "--viewer-endpoint", vs.URL)
+	err = execute(t, NewRowsCmd(f2, nil), "--viewer", "severo/empty", "--viewer-endpoint", vs.URL)
 	if code, _ := cmdutil.ExitCodeOf(err); code != cmdutil.ExitError || !strings.Contains(err.Error(), "--config and --split") {
 		t.Errorf("dataset with an error: exit code %d (%v), want %d", code, err, cmdutil.ExitError)
 	}
@@ -287,7 +289,7 @@ func TestViewerErrors(t *testing.T) {
 	}
 	dead := "http://" + ln.Addr().String()
 	ln.Close()
-	err = execute(t, NewRowsCmd(f2, nil), "stanfordnlp/imdb", "--config", "plain_text", "--split", "train", "--viewer-endpoint", dead)
+	err = execute(t, NewRowsCmd(f2, nil), "--viewer", "stanfordnlp/imdb", "--config", "plain_text", "--split", "train", "--viewer-endpoint", dead)
 	if code, hint := cmdutil.ExitCodeOf(err); code != cmdutil.ExitNetwork || !strings.Contains(hint, dead) {
 		t.Errorf("unreachable viewer: exit code %d hint %q (%v)", code, hint, err)
 	}
