@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log"
+	"os"
 
 	"github.com/hfhub-go/hfhub"
 )
@@ -47,4 +48,25 @@ func ExampleClient_OpenFS() {
 	// model.safetensors 1048576
 	// onnx/model.onnx 4
 	// [0 0 0 0 0 0 0 0]
+}
+
+func ExampleClient_Sync() {
+	_, c, done := exampleHub()
+	defer done()
+	dir, err := os.MkdirTemp("", "hfhub-sync-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	// Download the repo's onnx/ folder; a second run fetches nothing.
+	for range 2 {
+		res, err := c.Sync(context.Background(), "hf://acme/tiny/onnx", dir, nil)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("%+v\n", res.Plan.Summary())
+	}
+	// Output:
+	// {Uploads:0 Downloads:1 Deletes:0 Skips:0 TotalSize:4}
+	// {Uploads:0 Downloads:0 Deletes:0 Skips:1 TotalSize:0}
 }

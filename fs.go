@@ -228,6 +228,15 @@ func parentDir(p string) string {
 	return ""
 }
 
+// errNotInTree is the error of a path the tree lacks: it matches both
+// fs.ErrNotExist and ErrEntryNotFound.
+var errNotInTree error = notInTree{}
+
+type notInTree struct{}
+
+func (notInTree) Error() string        { return "no such file or folder in the tree" }
+func (notInTree) Is(target error) bool { return target == fs.ErrNotExist || target == ErrEntryNotFound }
+
 // Commit returns the commit the FS shows (empty for a bucket).
 func (f *FS) Commit() string { return f.commit }
 
@@ -245,11 +254,11 @@ func (f *FS) lookup(op, name string) (*fsNode, error) {
 	}
 	for seg := range strings.SplitSeq(name, "/") {
 		if !n.dir {
-			return nil, &fs.PathError{Op: op, Path: name, Err: fs.ErrNotExist}
+			return nil, &fs.PathError{Op: op, Path: name, Err: errNotInTree}
 		}
 		i, ok := slices.BinarySearchFunc(n.children, seg, func(c *fsNode, s string) int { return strings.Compare(c.name, s) })
 		if !ok {
-			return nil, &fs.PathError{Op: op, Path: name, Err: fs.ErrNotExist}
+			return nil, &fs.PathError{Op: op, Path: name, Err: errNotInTree}
 		}
 		n = n.children[i]
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/auth"
 	cachecmd "github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/cache"
+	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/cp"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/datasets"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/demo"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/download"
@@ -15,6 +16,7 @@ import (
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/repo"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/serve"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/spaces"
+	synccmd "github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/sync"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/upload"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/version"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmdutil"
@@ -88,5 +90,7 @@ func register(cmd *cobra.Command, f *cmdutil.Factory) {
 		upload.NewCmd(f, nil),
 		upload.NewLargeFolderCmd(f, nil),
 		version.NewCmd(f, nil),
+		cp.NewCmd(f, nil),
+		synccmd.NewCmd(f, nil),
 	)
 }
