@@ -53,6 +53,7 @@ type options struct {
 	// resolveCache: regular files answer 307 to /api/resolve-cache/.
 	resolveCache bool
 	compute      server.ComputeOptions // compute.go
+	xet          *XetConfig            // xet.go
 }
 
 // Option configures a Server.
@@ -208,7 +209,13 @@ func start(addr string, o *options) (*Server, error) {
 		sopts = append(sopts, server.WithResolveCache(true))
 	}
 	sopts = append(sopts, server.WithCompute(server.NewCompute(o.compute))) // compute.go
-	s.handler = server.New(st, sopts...)
+	xopts, err := o.xetOptions()
+	if err != nil {
+		ln.Close()
+		cln.Close()
+		return nil, err
+	}
+	s.handler = server.New(st, append(sopts, xopts...)...)
 	for _, r := range o.repos {
 		if err := s.seed(r); err != nil {
 			ln.Close()
@@ -316,7 +323,14 @@ func (s *Server) commit(repoType, repoID string, req store.CommitRequest, add ma
 	if req.Title == "" {
 		req.Title = "Upload files"
 	}
-	return s.st.Commit(ctx, t, repoID, req)
+	res, err := s.st.Commit(ctx, t, repoID, req)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.handler.ImportXetCommit(ctx, res.Commit); err != nil { // no-op without WithXet
+		return nil, err
+	}
+	return res, nil
 }
 
 // CreateBranch creates branch at fromRev ("" = main).

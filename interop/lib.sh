@@ -4,6 +4,7 @@
 # interop_start_hf_serve TMP   writes the fixture folders, starts
 #                              `hf serve --import ...` on 127.0.0.1:0 and sets
 #                              INTEROP_URL, INTEROP_MANIFEST and INTEROP_PID
+#                              (INTEROP_SERVE_ARGS adds flags, e.g. --xet)
 # interop_start_fixtures TMP   starts `interop-fixtures serve` (hubtest with
 #                              every fixture, tags, branches, private, gated)
 #                              and sets the same three variables
@@ -55,6 +56,8 @@ interop_start_hf_serve() {
   INTEROP_MANIFEST="$tmp/serve-manifest.json"
   mapfile -t imports < <("$tmp/interop-fixtures" folders -dir "$tmp/fixtures" -manifest "$INTEROP_MANIFEST")
   args=(serve --dir "$tmp/store" --addr 127.0.0.1:0)
+  # shellcheck disable=SC2206 # INTEROP_SERVE_ARGS (e.g. --xet) is a word list
+  args+=(${INTEROP_SERVE_ARGS:-})
   for im in "${imports[@]}"; do args+=(--import "$im"); done
   echo "interop: starting hf ${args[*]}"
   "$tmp/hf" "${args[@]}" >"$tmp/serve.log" 2>&1 &

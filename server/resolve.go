@@ -103,6 +103,9 @@ func (s *Server) handleResolve(w http.ResponseWriter, r *http.Request, req *repo
 	}
 	switch {
 	case f.LFS:
+		if s.xetResolve(w, r, req, c, f) {
+			return
+		}
 		s.redirectToContent(w, r, f)
 	case s.resolveCache:
 		s.redirectToResolveCache(w, r, req, c, f)

@@ -34,6 +34,7 @@ type Server struct {
 	repoWeb    map[string]repoRoute // /{P}{id}/{name}/...
 	stMu       sync.Mutex
 	safetensor map[string]map[string]int64 // sha256 -> dtype -> parameter count
+	xet        *xetConfig                  // xet.go; nil when Xet is off
 }
 
 // Option configures a Server.
@@ -94,6 +95,7 @@ func New(st *store.Store, opts ...Option) *Server {
 		o(s)
 	}
 	s.registerReadRoutes()
+	s.registerXetRoutes()
 	// The write side (write_*.go) registers its routes through this hook;
 	// the assertion keeps the read side building on its own.
 	if ws, ok := any(s).(interface{ registerWriteRoutes() }); ok && s.store != nil {
@@ -126,6 +128,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveContent(w, r)
 		return
 	}
+	if s.serveXet(w, r) {
+		return
+	}
 	if hd, pattern := s.mux.Handler(r); pattern != "" {
 		hd.ServeHTTP(w, r)
 		return
@@ -145,6 +150,9 @@ func (s *Server) ContentHandler() http.Handler {
 		}
 		w.Header().Set("Access-Control-Allow-Origin", "*")
 		w.Header().Set("Access-Control-Expose-Headers", "*")
+		if s.serveXet(w, r) {
+			return
+		}
 		if !strings.HasPrefix(r.URL.Path, contentPrefix) {
 			writeText(w, r, http.StatusNotFound, "", "", "Not Found")
 			return

@@ -15,6 +15,7 @@ type treeEntry struct {
 	OID                string         `json:"oid"`
 	Size               int64          `json:"size"`
 	LFS                *lfsJSON       `json:"lfs,omitempty"`
+	XetHash            string         `json:"xetHash,omitempty"`
 	Path               string         `json:"path"`
 	LastCommit         *lastCommit    `json:"lastCommit,omitempty"`
 	SecurityFileStatus map[string]any `json:"securityFileStatus,omitempty"`
@@ -32,8 +33,8 @@ type lastCommit struct {
 	Date  string `json:"date"`
 }
 
-func fileEntry(f *store.File) treeEntry {
-	e := treeEntry{Type: "file", OID: f.BlobID, Size: f.Size, Path: f.Path}
+func (s *Server) fileEntry(f *store.File) treeEntry {
+	e := treeEntry{Type: "file", OID: f.BlobID, Size: f.Size, Path: f.Path, XetHash: s.xetHashOf(f)}
 	if f.LFS {
 		e.LFS = &lfsJSON{OID: f.SHA256, Size: f.Size, PointerSize: f.PointerSize()}
 	}
@@ -98,7 +99,7 @@ func (s *Server) handleTree(w http.ResponseWriter, r *http.Request, req *repoReq
 	recursive, expandOn := queryBool(q.Get("recursive")), queryBool(q.Get("expand"))
 	var dirs, files []treeEntry
 	if f, isFile := c.File(dir); isFile && dir != "" {
-		files = append(files, fileEntry(f))
+		files = append(files, s.fileEntry(f))
 	} else {
 		if _, isDir := c.Dir(dir); !isDir {
 			writeError(w, r, http.StatusNotFound, codeEntryNotFound, dir+` does not exist on "`+rev+`"`)
@@ -121,7 +122,7 @@ func (s *Server) handleTree(w http.ResponseWriter, r *http.Request, req *repoReq
 		}
 		for _, f := range c.Files() {
 			if inScope(f.Path) {
-				files = append(files, fileEntry(f))
+				files = append(files, s.fileEntry(f))
 			}
 		}
 	}
@@ -197,7 +198,7 @@ func (s *Server) handlePathsInfo(w http.ResponseWriter, r *http.Request, req *re
 		}
 		seen[p] = true
 		if f, ok := c.File(p); ok {
-			out = append(out, fileEntry(f))
+			out = append(out, s.fileEntry(f))
 		} else if _, ok := c.Dir(p); ok && p != "" {
 			out = append(out, dirEntry(c, p))
 		}

@@ -55,6 +55,7 @@ func (s *Server) handleCommit(w http.ResponseWriter, r *http.Request, req *repoR
 		s.writeStoreError(w, r, req, err)
 		return
 	}
+	s.xetImportCommit(r.Context(), res.Commit)
 	web := s.repoWebURL(r, req.Type, req.ID)
 	out := map[string]any{
 		"success":    true,

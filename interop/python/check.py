@@ -497,7 +497,9 @@ def check_revision(repo, rv, cache):
             expect_eq(sha256_file(got), fi["sha256"], f"sha256 of resumed {p}")
             ranged = [r for r in REQUESTS if f"[Range: bytes={len(half)}-]" in r]
             expect(ranged, f"no request with Range: bytes={len(half)}-")
-            expect(all(" -> 206" in r for r in ranged), f"resume answered {ranged}, want 206")
+            # With Xet headers (hf serve --xet) and no hf_xet, 1.3.7 sends the
+            # ranged GET to /resolve and follows its 302: a redirect hop, then 206.
+            expect(any(" -> 206" in r for r in ranged) and all(" -> 206" in r or " -> 302" in r for r in ranged), f"resume answered {ranged}, want 206")
 
         check(f"{at}: hf_hub_download resumes a stale .incomplete blob ({lfs_files[0]}, Range -> 206)", resume)
 

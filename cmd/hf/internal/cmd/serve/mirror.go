@@ -179,9 +179,21 @@ func buildHandler(ctx context.Context, opts *Options, mf *MirrorFlags, tokens se
 		if err != nil {
 			return nil, err
 		}
+		xopts, err := opts.Server.xetOptions(defaultXetDir())
+		if err != nil {
+			return nil, err
+		}
 		started.Mode, started.CacheDir = "cache", mf.CacheDir
+		var h http.Handler
+		if xopts == nil {
+			h = server.NewCacheServer(src, sopts...)
+		} else { // the same server, with Xet imports started
+			xs := server.New(nil, append(append(sopts, xopts...), server.WithSource(src))...)
+			startXetImport(ctx, xs, logger)
+			h = server.ReadOnly(xs, "this server shares a Hugging Face cache read-only")
+		}
 		return &built{
-			handler: server.NewCacheServer(src, sopts...),
+			handler: h,
 			health: func(context.Context) error {
 				_, err := os.Stat(mf.CacheDir)
 				return err

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -145,6 +146,10 @@ func run(ctx context.Context, opts *Options) error {
 		if err != nil {
 			return nil, err
 		}
+		xopts, err := opts.Server.xetOptions(filepath.Join(opts.Dir, "xet"))
+		if err != nil {
+			return nil, err
+		}
 		started.Mode, started.Dir, started.Repos = "store", opts.Dir, repos
 		if opts.Demo {
 			started.Mode = "demo"
@@ -152,8 +157,10 @@ func run(ctx context.Context, opts *Options) error {
 				started.DemoToken = DemoToken
 			}
 		}
+		h := server.New(st, append(sopts, xopts...)...)
+		startXetImport(ctx, h, logger)
 		return &built{
-			handler: server.New(st, sopts...),
+			handler: h,
 			health: func(context.Context) error {
 				_, err := os.Stat(opts.Dir)
 				return err

@@ -18,15 +18,18 @@ type ServerFlags struct {
 	ResolveCache    bool          // --resolve-cache: server.WithResolveCache
 	MaxCommitSize   string        // --max-commit-size, a size for cache.ParseSize ("": 1 GiB): server.WithMaxCommitBytes
 	BodyIdleTimeout time.Duration // --body-idle-timeout (0: 1 minute, negative: never): server.WithBodyIdleTimeout
+	Xet             bool          // --xet: server.WithXet (xet.go)
+	XetDir          string        // --xet-dir: the Xet content store ("": a default per mode)
 }
 
 // serverFlagNames are the flags of ServerFlags, for the --mirror check.
-var serverFlagNames = []string{"resolve-cache", "max-commit-size", "body-idle-timeout"}
+var serverFlagNames = []string{"resolve-cache", "max-commit-size", "body-idle-timeout", "xet", "xet-dir"}
 
 // AddServerFlags registers the server tuning flags on fl.
 func AddServerFlags(fl *pflag.FlagSet, sf *ServerFlags) {
 	fl.BoolVar(&sf.ResolveCache, "resolve-cache", false, "answer /resolve/ of regular (non-LFS) files with a 307 to /api/resolve-cache/, as the Hub does since 2026")
 	fl.StringVar(&sf.MaxCommitSize, "max-commit-size", "1GiB", "refuse a commit whose request body is over this `size` with 413 (e.g. 64M, 2GiB)")
+	addXetFlags(fl, sf)
 	fl.DurationVar(&sf.BodyIdleTimeout, "body-idle-timeout", server.DefaultBodyIdleTimeout, "answer 408 and close the connection when a request body sends nothing this long (negative: never)")
 }
 
