@@ -4,10 +4,8 @@
 package cache
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -107,20 +105,6 @@ func warn(p *cmdutil.Printer, ws []hfcache.Warning) {
 	}
 }
 
-// confirm asks "question [y/N]" when the user can answer; yes skips it. With
-// no terminal it fails, naming the flag.
-func confirm(io *cmdutil.IOStreams, yes bool, question string) (bool, error) {
-	if yes {
-		return true, nil
-	}
-	if !io.CanPrompt() {
-		return false, cmdutil.FlagErrorf("not a terminal: pass -y to confirm, or --dry-run to only show the plan")
-	}
-	fmt.Fprintf(io.ErrOut, "%s [y/N] ", question)
-	line, _ := bufio.NewReader(io.In).ReadString('\n') // EOF: treated as "no"
-	ans := strings.ToLower(strings.TrimSpace(line))
-	return ans == "y" || ans == "yes", nil
-}
 
 // planResult is the JSON document of rm and prune.
 type planResult struct {
@@ -148,13 +132,8 @@ func runPlan(cmd *cobra.Command, c *Common, ca *hfcache.Cache, plan *hfcache.Del
 		p.Infof("Dry run: nothing removed. Would free %s.", cmdutil.HumanSize(plan.ExpectedFreedSize))
 		return nil
 	}
-	ok, err := confirm(c.IO, yes, fmt.Sprintf("Remove them and free %s?", cmdutil.HumanSize(plan.ExpectedFreedSize)))
-	if err != nil {
+	if err := cmdutil.Confirm(c.IO, yes, fmt.Sprintf("Remove them and free %s?", cmdutil.HumanSize(plan.ExpectedFreedSize))); err != nil {
 		return err
-	}
-	if !ok {
-		p.Infof("Aborted: nothing removed.")
-		return nil
 	}
 	res, err := ca.Execute(cmd.Context(), plan)
 	if err != nil {

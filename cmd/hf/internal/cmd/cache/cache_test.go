@@ -191,7 +191,10 @@ func TestPruneEvictStatsVerify(t *testing.T) {
 	if err != nil || !strings.Contains(stderr, "would evict 1 revision: 506B -> 0B (budget 0B).") {
 		t.Errorf("evict dry run: %v %q", err, stderr)
 	}
-	if _, _, err := run(t, dir, "evict", "--max-size", "0"); err != nil {
+	if _, _, err := run(t, dir, "evict", "--max-size", "0"); !isUsage(err) || !strings.Contains(err.Error(), "-y") {
+		t.Errorf("evict without -y and without a terminal: %v", err)
+	}
+	if _, _, err := run(t, dir, "evict", "--max-size", "0", "-y"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "models--org--a")); !os.IsNotExist(err) {

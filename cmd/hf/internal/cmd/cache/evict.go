@@ -3,6 +3,7 @@ package cache
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -15,6 +16,7 @@ type EvictOptions struct {
 	Common
 	MaxSize string
 	DryRun  bool
+	Yes     bool
 }
 
 // NewEvictCmd returns `hf cache evict`.
@@ -34,8 +36,11 @@ process has locked (a download in progress) is skipped. Not in the Python CLI.
 
 To keep the cache under a budget automatically, set HF_HUB_CACHE_MAX_SIZE
 (e.g. 50G): every hf download that adds files then evicts the same way,
-never touching the revision it just downloaded.`,
-		Example: "  $ hf cache evict --max-size 50G --dry-run\n  $ hf cache evict --max-size 50G",
+never touching the revision it just downloaded.
+
+hf asks before removing anything; -y (--yes) skips the question and is
+needed when stdin is not a terminal (cron).`,
+		Example: "  $ hf cache evict --max-size 50G --dry-run\n  $ hf cache evict --max-size 50G --yes",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if opts.MaxSize == "" {
@@ -52,6 +57,7 @@ never touching the revision it just downloaded.`,
 	}
 	cmd.Flags().StringVar(&opts.MaxSize, "max-size", "", "size `budget` for the cache, e.g. 50G")
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "show what would be evicted; remove nothing")
+	cmdutil.YesFlag(cmd, &opts.Yes)
 	addCacheDirFlag(cmd, &opts.Common)
 	return cmd
 }
@@ -61,6 +67,23 @@ func runEvict(cmd *cobra.Command, opts *EvictOptions) error {
 	ca, err := opts.Open()
 	if err != nil {
 		return err
+	}
+	if !opts.DryRun && !opts.Yes {
+		// Ask about what a dry run would evict; nothing to evict asks nothing.
+		plan, err := ca.Evict(cmd.Context(), max, &hfcache.EvictOptions{DryRun: true})
+		if errors.Is(err, hfcache.ErrCacheNotFound) {
+			return noCache(ca.Dir)
+		}
+		if err != nil {
+			return err
+		}
+		if len(plan.Evicted) > 0 {
+			q := fmt.Sprintf("Evict %s, %s -> %s?", cmdutil.Plural(len(plan.Evicted), "revision", "revisions"),
+				cmdutil.HumanSize(plan.SizeBefore), cmdutil.HumanSize(plan.SizeAfter))
+			if err := cmdutil.Confirm(opts.IO, false, q); err != nil {
+				return err
+			}
+		}
 	}
 	res, err := ca.Evict(cmd.Context(), max, &hfcache.EvictOptions{DryRun: opts.DryRun})
 	if errors.Is(err, hfcache.ErrCacheNotFound) {

@@ -91,7 +91,7 @@ func TestEvictBudgetCountsExtracted(t *testing.T) {
 	dir := buildCache(t)
 	ext := addExtracted(t, dir)
 
-	out, _, err := run(t, dir, "evict", "--max-size", "1600", "--format", "json")
+	out, _, err := run(t, dir, "evict", "--max-size", "1600", "--format", "json", "--yes")
 	if err != nil {
 		t.Fatal(err)
 	}

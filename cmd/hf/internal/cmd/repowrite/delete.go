@@ -15,6 +15,7 @@ type DeleteOptions struct {
 	RepoID    string
 	RepoType  string
 	MissingOK bool
+	Yes       bool
 }
 
 // NewDeleteCmd returns `hf repo delete`.
@@ -22,6 +23,10 @@ func NewDeleteCmd(f *cmdutil.Factory, runF func(context.Context, *DeleteOptions)
 	opts := &DeleteOptions{F: f}
 	cmd := verb[DeleteOptions]{opts: opts, repoType: &opts.RepoType, runF: runF,
 		args: func(args []string) { opts.RepoID = args[0] },
+		yes:  &opts.Yes,
+		ask: func(rt hfhub.RepoType) string {
+			return "Permanently delete " + rt.String() + " " + opts.RepoID + " and its whole history?"
+		},
 		act: func(ctx context.Context, c *hfhub.Client, rt hfhub.RepoType) error {
 			if err := c.DeleteRepo(ctx, opts.RepoID, &hfhub.DeleteRepoOptions{RepoType: rt, MissingOK: opts.MissingOK}); err != nil {
 				return err
@@ -31,7 +36,10 @@ func NewDeleteCmd(f *cmdutil.Factory, runF func(context.Context, *DeleteOptions)
 	}.install(f, &cobra.Command{
 		Use:     "delete <repo-id>",
 		Short:   "Delete a repo and its history (cannot be undone)",
-		Example: "  $ hf repo delete acme/old-model\n  $ hf repo delete acme/old-data --repo-type dataset --missing-ok",
+		Long: `Delete a repo and its whole history; this cannot be undone. hf asks first on
+a terminal; -y (--yes) skips the question, and is needed when stdin is not a
+terminal (a script).`,
+		Example: "  $ hf repos delete acme/old-model\n  $ hf repos delete acme/old-data --type dataset --missing-ok --yes",
 		Args:    cobra.ExactArgs(1),
 	})
 	cmd.Flags().BoolVar(&opts.MissingOK, "missing-ok", false, "succeed if the repo does not exist")

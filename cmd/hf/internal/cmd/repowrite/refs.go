@@ -54,15 +54,21 @@ func newBranchCreateCmd(f *cmdutil.Factory, runF func(context.Context, *RefOptio
 
 func newBranchDeleteCmd(f *cmdutil.Factory, runF func(context.Context, *RefOptions) error) *cobra.Command {
 	opts := &RefOptions{F: f}
-	return refVerb(opts, runF, func(ctx context.Context, c *hfhub.Client, rt hfhub.RepoType) error {
+	v := refVerb(opts, runF, func(ctx context.Context, c *hfhub.Client, rt hfhub.RepoType) error {
 		if err := c.DeleteBranch(ctx, opts.RepoID, opts.Name, &hfhub.RepoOptions{RepoType: rt}); err != nil {
 			return err
 		}
 		return done(f.Printer(), "Deleted branch "+opts.Name, map[string]any{"repo_id": opts.RepoID, "deleted_branch": opts.Name})
-	}).install(f, &cobra.Command{
-		Use:     "delete <repo-id> <branch>",
-		Short:   "Delete a branch",
-		Example: "  $ hf repo branch delete acme/model dev",
+	})
+	v.yes = &opts.Yes
+	v.ask = func(hfhub.RepoType) string { return "Delete branch " + opts.Name + " of " + opts.RepoID + "?" }
+	return v.install(f, &cobra.Command{
+		Use:   "delete <repo-id> <branch>",
+		Short: "Delete a branch",
+		Long: `Delete a branch; commits only it reached are lost. hf asks first on a
+terminal; -y (--yes) skips the question and is needed in a script (the Python
+CLI deletes a branch without asking).`,
+		Example: "  $ hf repos branch delete acme/model dev --yes",
 		Args:    cobra.ExactArgs(2),
 	})
 }
@@ -129,29 +135,13 @@ func newTagDeleteCmd(f *cmdutil.Factory, runF func(context.Context, *RefOptions)
 		}
 		return done(f.Printer(), "Deleted tag "+opts.Name, map[string]any{"repo_id": opts.RepoID, "deleted_tag": opts.Name})
 	})
-	v.check = func(hfhub.RepoType) error {
-		if opts.Yes {
-			return nil
-		}
-		if !f.IO.CanPrompt() {
-			return cmdutil.FlagErrorf("deleting tag %s needs confirmation: pass --yes", opts.Name)
-		}
-		f.IO.ErrOut.Write([]byte("Delete tag " + opts.Name + " of " + opts.RepoID + "? [y/N] "))
-		answer, err := f.IO.ReadLine()
-		if err != nil {
-			return err
-		}
-		if answer != "y" && answer != "Y" && answer != "yes" {
-			return cmdutil.Errorf(cmdutil.ExitError, "pass --yes to skip the question", "tag %s not deleted", opts.Name)
-		}
-		return nil
-	}
+	v.yes = &opts.Yes
+	v.ask = func(hfhub.RepoType) string { return "Delete tag " + opts.Name + " of " + opts.RepoID + "?" }
 	cmd := v.install(f, &cobra.Command{
 		Use:     "delete <repo-id> <tag>",
 		Short:   "Delete a tag",
 		Example: "  $ hf repo tag delete acme/model v1.0 --yes",
 		Args:    cobra.ExactArgs(2),
 	})
-	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "delete without asking")
 	return cmd
 }

@@ -49,13 +49,15 @@ func TestRepoWriteCommands(t *testing.T) {
 		{[]string{"tag", "delete", "alice/m", "v1"}, "", cmdutil.ExitUsage}, // no terminal, no --yes
 		{[]string{"tag", "delete", "alice/m", "v1", "--yes"}, "Deleted tag v1", 0},
 		{[]string{"tag", "delete", "alice/m", "v1", "-y"}, "", cmdutil.ExitNotFound},
-		{[]string{"branch", "delete", "alice/m", "dev"}, "Deleted branch dev", 0},
+		{[]string{"branch", "delete", "alice/m", "dev"}, "", cmdutil.ExitUsage},
+		{[]string{"branch", "delete", "alice/m", "dev", "-y"}, "Deleted branch dev", 0},
 		{[]string{"delete-files", "alice/m", ".gitattributes"}, "/commit/", 0},
 		{[]string{"delete-files", "alice/m", "nothing*"}, "", cmdutil.ExitNotFound},
 		{[]string{"move", "alice/m", "alice/m2"}, "/alice/m2", 0},
-		{[]string{"delete", "alice/m2"}, "Deleted model alice/m2", 0},
-		{[]string{"delete", "alice/m2"}, "", cmdutil.ExitNotFound},
-		{[]string{"delete", "alice/m2", "--missing-ok"}, "Deleted", 0},
+		{[]string{"delete", "alice/m2"}, "", cmdutil.ExitUsage}, // no terminal, no --yes
+		{[]string{"delete", "alice/m2", "--yes"}, "Deleted model alice/m2", 0},
+		{[]string{"delete", "alice/m2", "-y"}, "", cmdutil.ExitNotFound},
+		{[]string{"delete", "alice/m2", "--missing-ok", "-y"}, "Deleted", 0},
 	}
 	for _, s := range steps {
 		out, err := execute(t, hub, s.args...)
