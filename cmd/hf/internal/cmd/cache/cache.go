@@ -105,7 +105,6 @@ func warn(p *cmdutil.Printer, ws []hfcache.Warning) {
 	}
 }
 
-
 // planResult is the JSON document of rm and prune.
 type planResult struct {
 	DryRun bool                   `json:"dry_run"`

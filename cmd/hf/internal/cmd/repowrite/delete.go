@@ -34,8 +34,8 @@ func NewDeleteCmd(f *cmdutil.Factory, runF func(context.Context, *DeleteOptions)
 			return done(f.Printer(), "Deleted "+rt.String()+" "+opts.RepoID, map[string]any{"deleted": opts.RepoID, "repo_type": rt.String()})
 		},
 	}.install(f, &cobra.Command{
-		Use:     "delete <repo-id>",
-		Short:   "Delete a repo and its history (cannot be undone)",
+		Use:   "delete <repo-id>",
+		Short: "Delete a repo and its history (cannot be undone)",
 		Long: `Delete a repo and its whole history; this cannot be undone. hf asks first on
 a terminal; -y (--yes) skips the question, and is needed when stdin is not a
 terminal (a script).`,
