@@ -122,9 +122,9 @@ func TestUnknownSubcommand(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"repo", "ls", "acme/x"}, "see `hf repo --help`"},
+		{[]string{"repo", "nope", "acme/x"}, "see `hf repos --help`"},
 		{[]string{"cache", "lss"}, "did you mean `hf cache ls`?"},
-		{[]string{"repo", "tag", "lst", "acme/x"}, "did you mean `hf repo tag list`?"},
+		{[]string{"repo", "tag", "lst", "acme/x"}, "did you mean `hf repos tag list`?"},
 		{[]string{"auth", "nope"}, "see `hf auth --help`"},
 	} {
 		r := run(t, env, "", tt.args...)
@@ -145,7 +145,7 @@ func TestArgumentCount(t *testing.T) {
 		want string
 	}{
 		{[]string{"models", "info"}, "missing arguments; usage: hf models info <repo-id>."},
-		{[]string{"repo", "move", "a/b"}, "wrong number of arguments (got 1); usage: hf repo move <from-id> <to-id>."},
+		{[]string{"repo", "move", "a/b"}, "wrong number of arguments (got 1); usage: hf repos move <from-id> <to-id>."},
 		{[]string{"version", "extra"}, `hf version takes no arguments, got "extra".`},
 	} {
 		r := run(t, env, "", tt.args...)

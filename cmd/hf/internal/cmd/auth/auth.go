@@ -1,4 +1,4 @@
-// Package auth implements `hf auth login|logout|whoami|list|switch`.
+// Package auth implements `hf auth login|logout|whoami|list|switch|token`.
 package auth
 
 import (
@@ -22,6 +22,7 @@ them ($HF_HOME/token and $HF_HOME/stored_tokens), so both tools share a login.`,
 		NewWhoamiCmd(f, nil),
 		NewListCmd(f, nil),
 		NewSwitchCmd(f, nil),
+		NewTokenCmd(f, nil),
 	)
 	return cmd
 }

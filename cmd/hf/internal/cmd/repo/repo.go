@@ -1,5 +1,6 @@
-// Package repo implements the `hf repo` group (alias `hf repos`). This file
-// wires the verbs; each verb has its own file.
+// Package repo implements the `hf repos` group (alias `hf repo`) and the
+// `hf repo-files` group the Python CLI keeps for `hf repo-files delete`.
+// This file wires the verbs; each verb has its own file.
 package repo
 
 import (
@@ -10,14 +11,28 @@ import (
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmdutil"
 )
 
-// NewCmd returns the `hf repo` group.
+// NewCmd returns the `hf repos` group.
 func NewCmd(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:     "repo <command>",
-		Aliases: []string{"repos"},
+		Use:     "repos <command>",
+		Aliases: []string{"repo"},
 		Short:   "Work with repositories on the Hub",
 	}
 	cmd.AddCommand(repolist.NewTreeCmd(f, nil))
 	cmd.AddCommand(repowrite.NewCmds(f)...)
+	return cmd
+}
+
+// NewRepoFilesCmd returns `hf repo-files` with its one verb, delete: the
+// same as `hf repos delete-files`, under the name older Python CLIs used.
+func NewRepoFilesCmd(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "repo-files <command>",
+		Short: "Delete files from a repo (the same as `hf repos delete-files`)",
+	}
+	del := repowrite.NewDeleteFilesCmd(f, nil)
+	del.Use = "delete <repo-id> <pattern>..."
+	del.Example = "  $ hf repo-files delete acme/model old.bin 'logs/*'"
+	cmd.AddCommand(del)
 	return cmd
 }

@@ -1,6 +1,6 @@
 // Package repowrite implements the verbs of `hf repo` that change
-// repositories: create, delete, move, settings, branch create|delete,
-// tag create|list|delete and delete-files. [NewCmds] returns them for the
+// repositories: create, delete, move, duplicate, settings, branch
+// create|delete, tag create|list|delete and delete-files. [NewCmds] returns them for the
 // `hf repo` group to add.
 package repowrite
 
@@ -20,6 +20,7 @@ func NewCmds(f *cmdutil.Factory) []*cobra.Command {
 		NewBranchCmd(f),
 		NewTagCmd(f),
 		NewDeleteFilesCmd(f, nil),
+		NewDuplicateCmd(f, nil),
 	}
 }
 

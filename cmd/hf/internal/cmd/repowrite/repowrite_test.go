@@ -41,7 +41,9 @@ func TestRepoWriteCommands(t *testing.T) {
 		{[]string{"create", "alice/m"}, "", cmdutil.ExitError},
 		{[]string{"create", "alice/m", "--exist-ok"}, "/alice/m", 0},
 		{[]string{"create", "alice/s", "--repo-type", "space"}, "", cmdutil.ExitUsage},
-		{[]string{"settings", "alice/m", "--private", "false", "--gated", "manual"}, "Updated", 0},
+		{[]string{"settings", "alice/m", "--public", "--gated", "manual"}, "Updated", 0},
+		{[]string{"settings", "alice/m", "--private=false"}, "Updated", 0},
+		{[]string{"settings", "alice/m", "--private", "--public"}, "", cmdutil.ExitUsage},
 		{[]string{"settings", "alice/m"}, "", cmdutil.ExitUsage},
 		{[]string{"branch", "create", "alice/m", "dev"}, "Created branch dev", 0},
 		{[]string{"tag", "create", "alice/m", "v1", "--revision", "dev", "-m", "one"}, "Created tag v1", 0},
@@ -53,6 +55,11 @@ func TestRepoWriteCommands(t *testing.T) {
 		{[]string{"branch", "delete", "alice/m", "dev", "-y"}, "Deleted branch dev", 0},
 		{[]string{"delete-files", "alice/m", ".gitattributes"}, "/commit/", 0},
 		{[]string{"delete-files", "alice/m", "nothing*"}, "", cmdutil.ExitNotFound},
+		{[]string{"duplicate", "alice/m", "alice/m-copy"}, "/alice/m-copy", 0},
+		{[]string{"duplicate", "alice/m", "m-copy"}, "", cmdutil.ExitError}, // exists (the bare name is alice's)
+		{[]string{"duplicate", "alice/m", "m-copy", "--exist-ok"}, "/alice/m-copy", 0},
+		{[]string{"duplicate", "alice/m", "alice/x", "--flavor", "t4-small"}, "", cmdutil.ExitUsage}, // not a Space
+		{[]string{"duplicate", "alice/m", "alice/x", "--private", "--public"}, "", cmdutil.ExitUsage},
 		{[]string{"move", "alice/m", "alice/m2"}, "/alice/m2", 0},
 		{[]string{"delete", "alice/m2"}, "", cmdutil.ExitUsage}, // no terminal, no --yes
 		{[]string{"delete", "alice/m2", "--yes"}, "Deleted model alice/m2", 0},

@@ -16,7 +16,8 @@ type SettingsOptions struct {
 	RepoID   string
 	RepoType string
 	Gated    string // "", "auto", "manual" or "false"
-	Private  string // "", "true" or "false"
+	Private  string // "", "true" or "false" (--private, --private=false, --public)
+	Public   bool
 }
 
 // NewSettingsCmd returns `hf repo settings`.
@@ -38,6 +39,12 @@ func NewSettingsCmd(f *cmdutil.Factory, runF func(context.Context, *SettingsOpti
 			default:
 				return cmdutil.FlagErrorf("--gated must be auto, manual or false, not %q", opts.Gated)
 			}
+			if opts.Public {
+				if opts.Private == "true" {
+					return cmdutil.FlagErrorf("--private and --public contradict each other: give one")
+				}
+				opts.Private = "false"
+			}
 			if opts.Private != "" {
 				v, err := strconv.ParseBool(opts.Private)
 				if err != nil {
@@ -46,7 +53,7 @@ func NewSettingsCmd(f *cmdutil.Factory, runF func(context.Context, *SettingsOpti
 				s.Private = &v
 			}
 			if s.Gated == nil && s.Private == nil {
-				return cmdutil.FlagErrorf("nothing to change: give --private or --gated")
+				return cmdutil.FlagErrorf("nothing to change: give --private, --public or --gated")
 			}
 			return nil
 		},
@@ -57,12 +64,16 @@ func NewSettingsCmd(f *cmdutil.Factory, runF func(context.Context, *SettingsOpti
 			return done(f.Printer(), "Updated settings of "+opts.RepoID, map[string]any{"repo_id": opts.RepoID, "private": opts.Private, "gated": opts.Gated})
 		},
 	}.install(f, &cobra.Command{
-		Use:     "settings <repo-id>",
-		Short:   "Change a repo's visibility or gating",
-		Example: "  $ hf repo settings acme/model --private true\n  $ hf repo settings acme/model --gated manual\n  $ hf repo settings acme/model --gated false",
+		Use:   "settings <repo-id>",
+		Short: "Change a repo's visibility or gating",
+		Long: `Change a repo's visibility (--private, --public) or its access requests
+(--gated auto|manual|false). Differs from the Python CLI: no --protected.`,
+		Example: "  $ hf repos settings acme/model --private\n  $ hf repos settings acme/model --gated manual\n  $ hf repos settings acme/model --public --gated false",
 		Args:    cobra.ExactArgs(1),
 	})
 	cmd.Flags().StringVar(&opts.Gated, "gated", "", "access requests: auto, manual or false")
-	cmd.Flags().StringVar(&opts.Private, "private", "", "visibility: true (private) or false (public)")
+	cmd.Flags().StringVar(&opts.Private, "private", "", "make the repo private (--private=false: public)")
+	cmd.Flags().Lookup("private").NoOptDefVal = "true"
+	cmd.Flags().BoolVar(&opts.Public, "public", false, "make the repo public")
 	return cmd
 }

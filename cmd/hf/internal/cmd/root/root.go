@@ -85,6 +85,7 @@ func register(cmd *cobra.Command, f *cmdutil.Factory) {
 		env.NewCmd(f, nil),
 		models.NewCmd(f),
 		repo.NewCmd(f),
+		repo.NewRepoFilesCmd(f),
 		serve.NewCmd(f, nil),
 		spaces.NewCmd(f),
 		upload.NewCmd(f, nil),
