@@ -122,7 +122,7 @@ func TestUnknownSubcommand(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"repo", "nope", "acme/x"}, "see `hf repos --help`"},
+		{[]string{"repo", "zzzzz", "acme/x"}, "see `hf repos --help`"},
 		{[]string{"cache", "lss"}, "did you mean `hf cache ls`?"},
 		{[]string{"repo", "tag", "lst", "acme/x"}, "did you mean `hf repos tag list`?"},
 		{[]string{"auth", "nope"}, "see `hf auth --help`"},
