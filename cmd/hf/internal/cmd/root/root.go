@@ -12,6 +12,7 @@ import (
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/demo"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/download"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/env"
+	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/inferencecmd"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/models"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/repo"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/serve"
@@ -83,6 +84,8 @@ func register(cmd *cobra.Command, f *cmdutil.Factory) {
 		demo.NewCmd(f, nil),
 		download.NewCmd(f, nil),
 		env.NewCmd(f, nil),
+		inferencecmd.NewChatCmd(f, nil),
+		inferencecmd.NewCmd(f),
 		models.NewCmd(f),
 		repo.NewCmd(f),
 		repo.NewRepoFilesCmd(f),
