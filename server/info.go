@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"sort"
 	"strings"
 	"time"
 
@@ -42,6 +41,10 @@ func (s *Server) handleInfo(w http.ResponseWriter, r *http.Request, req *repoReq
 		info["securityRepoStatus"] = map[string]any{"scansDone": true, "filesWithIssues": []any{}}
 	}
 	if ex := expandValues(q); len(ex) > 0 {
+		if msg := checkExpand(req.Type, ex); msg != "" {
+			writeError(w, r, http.StatusBadRequest, "", msg)
+			return
+		}
 		info = s.expanded(r, req.Info, c, info, ex)
 	}
 	writeJSON(w, r, info)
@@ -189,8 +192,11 @@ func (s *Server) tags(ri store.RepoInfo, c *store.Commit, card map[string]any) [
 	}
 	if ri.Type == store.Model {
 		for _, f := range c.Files() {
-			if strings.HasSuffix(f.Path, ".safetensors") {
+			switch {
+			case strings.HasSuffix(f.Path, ".safetensors"):
 				add("safetensors")
+			case strings.HasSuffix(f.Path, ".gguf"):
+				add("gguf")
 			}
 		}
 	}
@@ -203,8 +209,18 @@ func (s *Server) tags(ri store.RepoInfo, c *store.Commit, card map[string]any) [
 	if v, ok := card["pipeline_tag"].(string); ok {
 		add(v)
 	}
-	for _, l := range stringList(card["language"]) {
-		add(l)
+	if ri.Type == store.Dataset {
+		// Dataset tags name their card key, as on the Hub (language:en,
+		// task_categories:text-classification), which filters use.
+		for _, k := range datasetTagKeys {
+			for _, v := range stringList(card[k]) {
+				add(k + ":" + v)
+			}
+		}
+	} else {
+		for _, l := range stringList(card["language"]) {
+			add(l)
+		}
 	}
 	for _, l := range stringList(card["license"]) {
 		add("license:" + l)
@@ -212,6 +228,10 @@ func (s *Server) tags(ri store.RepoInfo, c *store.Commit, card map[string]any) [
 	add("region:us")
 	return out
 }
+
+// datasetTagKeys are the dataset card keys the Hub turns into "key:value" tags.
+var datasetTagKeys = []string{"task_categories", "task_ids", "annotations_creators", "language_creators",
+	"multilinguality", "source_datasets", "language", "size_categories"}
 
 func stringList(v any) []string {
 	switch x := v.(type) {
@@ -401,126 +421,6 @@ func (s *Server) safetensorsCounts(sha string) map[string]int64 {
 	s.safetensor[sha] = counts
 	s.stMu.Unlock()
 	return counts
-}
-
-// handleList serves GET /api/models, /api/datasets, /api/spaces.
-func (s *Server) handleList(w http.ResponseWriter, r *http.Request, t store.RepoType) {
-	user, ok := s.authenticate(w, r)
-	if !ok {
-		return
-	}
-	q := r.URL.Query()
-	author := q.Get("author")
-	searches := q["search"]
-	filters := q["filter"]
-	full := queryBool(q.Get("full"))
-	type item struct {
-		info  store.RepoInfo
-		head  *store.Commit
-		entry map[string]any
-	}
-	var items []item
-	for _, ri := range s.src.ListRepos(t) {
-		if ri.Private && !user.CanRead(ri.Namespace()) {
-			continue
-		}
-		if author != "" && !strings.EqualFold(ri.Namespace(), author) {
-			continue
-		}
-		match := true
-		for _, sq := range searches {
-			if !strings.Contains(strings.ToLower(ri.ID), strings.ToLower(sq)) {
-				match = false
-			}
-		}
-		if !match {
-			continue
-		}
-		head, err := s.src.Resolve(t, ri.ID, "")
-		if err != nil {
-			continue
-		}
-		full := s.repoJSON(r, ri, head, full, false)
-		tags := map[string]bool{}
-		for _, tg := range full["tags"].([]string) {
-			tags[tg] = true
-		}
-		for _, f := range filters {
-			for _, one := range strings.Split(f, ",") {
-				if !tags[one] && !strings.EqualFold(one, ri.ID) {
-					match = false
-				}
-			}
-		}
-		if match {
-			items = append(items, item{info: ri, head: head, entry: full})
-		}
-	}
-	if key := q.Get("sort"); key != "" {
-		desc := q.Get("direction") != "1"
-		less := func(a, b item) bool {
-			switch key {
-			case "lastModified", "last_modified":
-				return a.head.Date.Before(b.head.Date)
-			case "createdAt", "created_at":
-				return a.info.CreatedAt.Before(b.info.CreatedAt)
-			default: // downloads, likes, trendingScore: all zero here
-				return a.info.ID < b.info.ID
-			}
-		}
-		sort.SliceStable(items, func(i, j int) bool {
-			if desc {
-				return less(items[j], items[i])
-			}
-			return less(items[i], items[j])
-		})
-	}
-	ex := expandValues(q)
-	out := make([]map[string]any, 0, len(items))
-	for _, it := range items {
-		var e map[string]any
-		switch {
-		case len(ex) > 0:
-			e = s.expanded(r, it.info, it.head, it.entry, ex)
-		case full:
-			e = it.entry
-			e["trendingScore"] = 0
-		default:
-			e = listEntry(t, it.entry, q)
-		}
-		out = append(out, e)
-	}
-	page, next := s.paginate(r, len(out), 1000)
-	if next != "" {
-		w.Header().Set("Link", "<"+next+`>; rel="next"`)
-	}
-	writeJSON(w, r, out[page.start:page.end])
-}
-
-// listEntry keeps the keys the Hub returns in a listing without full=true.
-func listEntry(t store.RepoType, full map[string]any, q map[string][]string) map[string]any {
-	keys := []string{"_id", "id", "likes", "private", "downloads", "tags", "createdAt"}
-	switch t {
-	case store.Model:
-		keys = append(keys, "modelId", "library_name", "pipeline_tag")
-		if queryBool(first(q["config"])) {
-			keys = append(keys, "config")
-		}
-		if queryBool(first(q["cardData"])) {
-			keys = append(keys, "cardData")
-		}
-	case store.Dataset:
-		keys = append(keys, "author", "sha", "lastModified", "gated", "disabled", "description", "cardData")
-	case store.Space:
-		keys = append(keys, "author", "sha", "lastModified", "sdk")
-	}
-	out := map[string]any{"trendingScore": 0}
-	for _, k := range keys {
-		if v, ok := full[k]; ok {
-			out[k] = v
-		}
-	}
-	return out
 }
 
 func first(v []string) string {

@@ -51,6 +51,8 @@ func TestServerFlagsParse(t *testing.T) {
 		{"--mirror", "http://127.0.0.1:1", "--resolve-cache"},
 		{"--mirror", "http://127.0.0.1:1", "--body-idle-timeout", "1s"},
 		{"--mirror", "http://127.0.0.1:1", "--max-commit-size", "1G"},
+		{"--mirror", "http://127.0.0.1:1", "--page-size", "2"},
+		{"--dir", "d", "--page-size", "-1"},
 	} {
 		if _, err := parse(t, args...); exitCode(err) != cmdutil.ExitUsage {
 			t.Errorf("hf serve %s: %v, want a usage error", strings.Join(args, " "), err)
@@ -121,5 +123,36 @@ func TestServeStoreServerFlags(t *testing.T) {
 	}
 	if err := stop(); err != nil {
 		t.Fatalf("stop: %v", err)
+	}
+}
+
+// --page-size reaches the store server: a three-file tree comes in pages
+// of two, linked by an absolute next URL.
+func TestServePageSize(t *testing.T) {
+	dir := t.TempDir()
+	folder := filepath.Join(dir, "tiny")
+	for _, name := range []string{"a.txt", "b.txt", "c.txt"} {
+		if err := os.MkdirAll(folder, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(folder, name), []byte(name), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	o, err := parse(t, "--dir", filepath.Join(dir, "store"), "--addr", "127.0.0.1:0", "--import", "acme/tiny="+folder, "--page-size", "2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _, stop := start(t, o, run)
+	defer stop()
+	resp, err := http.Get(base + "/api/models/acme/tiny/tree/main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	link := resp.Header.Get("Link")
+	if n := strings.Count(string(b), `"path"`); n != 2 || !strings.HasPrefix(link, "<"+base+"/api/models/acme/tiny/tree/main?") || !strings.HasSuffix(link, `>; rel="next"`) {
+		t.Fatalf("--page-size 2: %d entries, Link %q; want 2 and a next page", n, link)
 	}
 }

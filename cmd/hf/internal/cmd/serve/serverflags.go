@@ -20,10 +20,11 @@ type ServerFlags struct {
 	BodyIdleTimeout time.Duration // --body-idle-timeout (0: 1 minute, negative: never): server.WithBodyIdleTimeout
 	Xet             bool          // --xet: server.WithXet (xet.go)
 	XetDir          string        // --xet-dir: the Xet content store ("": a default per mode)
+	PageSize        int           // --page-size (0: the Hub's page sizes): server.WithPageSize
 }
 
 // serverFlagNames are the flags of ServerFlags, for the --mirror check.
-var serverFlagNames = []string{"resolve-cache", "max-commit-size", "body-idle-timeout", "xet", "xet-dir"}
+var serverFlagNames = []string{"resolve-cache", "max-commit-size", "body-idle-timeout", "xet", "xet-dir", "page-size"}
 
 // AddServerFlags registers the server tuning flags on fl.
 func AddServerFlags(fl *pflag.FlagSet, sf *ServerFlags) {
@@ -31,6 +32,7 @@ func AddServerFlags(fl *pflag.FlagSet, sf *ServerFlags) {
 	fl.StringVar(&sf.MaxCommitSize, "max-commit-size", "1GiB", "refuse a commit whose request body is over this `size` with 413 (e.g. 64M, 2GiB)")
 	addXetFlags(fl, sf)
 	fl.DurationVar(&sf.BodyIdleTimeout, "body-idle-timeout", server.DefaultBodyIdleTimeout, "answer 408 and close the connection when a request body sends nothing this long (negative: never)")
+	fl.IntVar(&sf.PageSize, "page-size", 0, "answer at most `n` items per page of repo listings, trees and commit histories (0: the Hub's sizes), to test clients' pagination")
 }
 
 // check refuses the server flags with --mirror and a size that does not
@@ -58,6 +60,12 @@ func (sf *ServerFlags) options(tokens server.Tokens) ([]server.Option, error) {
 			return nil, cmdutil.FlagErrorf("--max-commit-size %q: want a size above zero, e.g. 64M or 2GiB", sf.MaxCommitSize)
 		}
 		opts = append(opts, server.WithMaxCommitBytes(n))
+	}
+	if sf.PageSize < 0 {
+		return nil, cmdutil.FlagErrorf("--page-size %d: want 0 (the Hub's page sizes) or more", sf.PageSize)
+	}
+	if sf.PageSize > 0 {
+		opts = append(opts, server.WithPageSize(sf.PageSize))
 	}
 	if len(tokens) > 0 {
 		opts = append(opts, server.WithTokens(tokens))
