@@ -257,7 +257,11 @@ func (c *Client) downloadCache(ctx context.Context, r *fileRequest, dry bool) (s
 			return "", &DryRunFileInfo{CommitHash: commit, FileSize: size, Filename: r.filename, LocalPath: p, IsCached: true}, nil
 		}
 		_ = r.cache.Touch(r.rts, r.id, commit) // best effort: only eviction order depends on it
-		emit(r.o.Progress, ProgressEvent{Kind: FileDone, RepoID: r.id, Path: r.filename, Cached: true, Total: -1})
+		size := int64(-1)
+		if fi, err := os.Stat(p); err == nil {
+			size = fi.Size()
+		}
+		emit(r.o.Progress, ProgressEvent{Kind: FileDone, RepoID: r.id, Path: r.filename, Cached: true, Total: size})
 		return p, nil, nil
 	}
 	// 1. A commit revision already in the cache costs nothing.

@@ -97,7 +97,7 @@ func TestHubErrorsSayItOnce(t *testing.T) {
 		code int
 		want []string
 	}{
-		{[]string{"models", "info", "acme/nope"}, 3, []string{"Error: model acme/nope not found: ", "Hint: check the repo id"}},
+		{[]string{"models", "info", "acme/nope"}, 3, []string{"Error: model acme/nope not found. Hint: check the repo id"}},
 		{[]string{"models", "info", "acme/tiny", "--revision", "nope"}, 3, []string{"Hint: check the revision name"}},
 		{[]string{"download", "acme/tiny", "nope.json"}, 3, []string{"nope.json", "Hint: check the file path"}},
 		{[]string{"download", "acme/gated", "config.json"}, 4, []string{"gated", "Hint:"}},

@@ -57,14 +57,17 @@ func (f *Factory) Printer() *Printer {
 	return &Printer{IO: f.IO, Format: f.Globals.Format, Quiet: f.Globals.Quiet, NoTruncate: f.Globals.NoTruncate}
 }
 
-// ProgressMode decides how progress is shown: JSON lines with --format json;
-// nothing with --quiet or HF_HUB_DISABLE_PROGRESS_BARS or when stderr is not
-// a terminal; bars otherwise.
+// ProgressMode decides how progress is shown: nothing with --quiet (in
+// every format); JSON lines with --format json; nothing with
+// HF_HUB_DISABLE_PROGRESS_BARS or when stderr is not a terminal; bars
+// otherwise.
 func (f *Factory) ProgressMode() ProgressMode {
 	switch {
+	case f.Globals.Quiet:
+		return ProgressNone // --quiet hides progress in every format
 	case f.Globals.Format == FormatJSON:
 		return ProgressJSON
-	case f.Globals.Quiet, f.IO.ProgressDisabled(), !f.IO.IsStderrTTY():
+	case f.IO.ProgressDisabled(), !f.IO.IsStderrTTY():
 		return ProgressNone
 	}
 	return ProgressBars

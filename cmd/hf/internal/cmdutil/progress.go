@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"strings"
 	"sync"
 
 	"github.com/vbauerster/cupwriter"
@@ -134,7 +135,7 @@ func (p *Progress) OnProgress(ev hfhub.ProgressEvent) {
 	case hfhub.SnapshotStarted:
 		p.emit(ProgressEvent{Event: "snapshot_started", Repo: ev.RepoID, Total: ev.Total, Files: ev.Files})
 	case hfhub.SnapshotDone:
-		p.emit(ProgressEvent{Event: "snapshot_done", Repo: ev.RepoID, Total: ev.Total})
+		p.emit(ProgressEvent{Event: "snapshot_done", Repo: ev.RepoID, Bytes: p.repoBytes(ev.RepoID), Total: ev.Total, Files: ev.Files})
 	case hfhub.FileStarted:
 		p.start(key, ev)
 	case hfhub.FileAdvanced:
@@ -142,6 +143,18 @@ func (p *Progress) OnProgress(ev hfhub.ProgressEvent) {
 	case hfhub.FileDone, hfhub.FileFailed:
 		p.end(key, ev)
 	}
+}
+
+// repoBytes is the bytes in place of the files of repo seen so far, cached
+// ones included; p.mu is held.
+func (p *Progress) repoBytes(repo string) int64 {
+	var n int64
+	for key, fp := range p.files {
+		if r, _, _ := strings.Cut(key, "\x00"); r == repo && fp.ended {
+			n += fp.done
+		}
+	}
+	return n
 }
 
 // start opens (or, on a retry, resets) the bar of a file; p.mu is held.

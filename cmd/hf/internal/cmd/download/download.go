@@ -4,6 +4,8 @@ package download
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -156,7 +158,24 @@ func run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	warnMissing(pr, opts, path, files)
 	return printPath(pr, path)
+}
+
+// warnMissing warns about each named file the download did not bring (it
+// is not in the repo at that revision). Like Python's hf, several names are
+// patterns of one snapshot, so a missing one is not an error; unlike it, we
+// say so.
+func warnMissing(pr *cmdutil.Printer, opts *Options, dir string, files []string) {
+	rev := opts.Revision
+	if rev == "" {
+		rev = "main"
+	}
+	for _, f := range files {
+		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(f))); err != nil {
+			pr.Warnf("%s is not in %s at %s: not downloaded (check the name with `hf repos tree %s`)", f, opts.RepoID, rev, opts.RepoID)
+		}
+	}
 }
 
 // literalPatterns turns file names into patterns that match only them:

@@ -40,7 +40,7 @@ func Run(ctx context.Context, args []string, io *cmdutil.IOStreams) cmdutil.Exit
 	rewritten, err := cmdutil.RewriteRepoArgs(cmd, args) // datasets/org/name, hf:// URIs
 	if err != nil {
 		ran, _, _ := cmd.Find(args)
-		return report(io, f, ran, args, err)
+		return report(ctx, io, f, ran, args, err)
 	}
 	cmd.SetArgs(rewritten)
 	cmd.SetIn(io.In)
@@ -56,11 +56,11 @@ func Run(ctx context.Context, args []string, io *cmdutil.IOStreams) cmdutil.Exit
 			err = &cmdutil.FlagError{Err: err}
 		}
 	}
-	return report(io, f, ran, args, err)
+	return report(ctx, io, f, ran, args, err)
 }
 
 // report prints err as Run does and returns its exit code.
-func report(io *cmdutil.IOStreams, f *cmdutil.Factory, ran *cobra.Command, args []string, err error) cmdutil.ExitCode {
+func report(ctx context.Context, io *cmdutil.IOStreams, f *cmdutil.Factory, ran *cobra.Command, args []string, err error) cmdutil.ExitCode {
 	if errors.Is(err, cmdutil.ErrSilent) {
 		code, _ := cmdutil.ExitCodeOf(err)
 		if code == cmdutil.ExitOK {
@@ -69,6 +69,9 @@ func report(io *cmdutil.IOStreams, f *cmdutil.Factory, ran *cobra.Command, args 
 		return code
 	}
 	code, hint := cmdutil.ExitCodeOf(err)
+	if msg, h, ok := repoNotFound(ctx, f, err); ok {
+		err, hint = errors.New(msg), h
+	}
 	if code == cmdutil.ExitUsage && hint == "" {
 		hint = fmt.Sprintf("see `%s --help`", commandPath(ran))
 	}

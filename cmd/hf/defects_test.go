@@ -89,3 +89,56 @@ func TestServeDemo(t *testing.T) {
 		t.Errorf("temporary demo store left behind: %v", left)
 	}
 }
+
+// JSON progress events tell the truth about cached files and snapshots,
+// --quiet silences them in every format, and a named file the repo lacks
+// is warned about.
+func TestDownloadEventsQuietAndMissing(t *testing.T) {
+	hub := hubtest.NewServer(t, hubtest.WithRepo(hubtest.Repo{ID: "acme/tiny", Files: map[string][]byte{"config.json": []byte(`{"a":1}`), "b.txt": []byte("bb")}}))
+	env := hfEnv(t, hub.URL)
+	mustRun(t, env, "download", "acme/tiny", "config.json")
+
+	r := mustRun(t, env, "download", "acme/tiny", "config.json", "--format", "json")
+	if !strings.Contains(r.stderr, `"event":"file_done","repo":"acme/tiny","file":"config.json","bytes":7,"total":7,"cached":true`) {
+		t.Errorf("cached file_done event: %s", r.stderr)
+	}
+	r = mustRun(t, env, "download", "acme/tiny", "--format", "json")
+	if !strings.Contains(r.stderr, `"event":"snapshot_done","repo":"acme/tiny","bytes":`) || strings.Contains(r.stderr, `"event":"snapshot_done","repo":"acme/tiny","bytes":0`) {
+		t.Errorf("snapshot_done event: %s", r.stderr)
+	}
+	for _, args := range [][]string{
+		{"download", "acme/tiny", "config.json", "--format", "json", "-q"},
+		{"download", "acme/tiny", "--format", "json", "--quiet"},
+	} {
+		if r := mustRun(t, env, args...); strings.Contains(r.stderr, `"event"`) {
+			t.Errorf("hf %s printed progress events: %s", strings.Join(args, " "), r.stderr)
+		}
+	}
+	r = mustRun(t, env, "download", "acme/tiny", "b.txt", "missing.txt")
+	if !strings.Contains(r.stderr, "Warning: missing.txt is not in acme/tiny at main") || strings.Contains(r.stderr, "b.txt is not") {
+		t.Errorf("download of a missing name: stderr %q", r.stderr)
+	}
+}
+
+// A typo in a repo id gets a plain not-found and the close name, not the
+// request's URL and id.
+func TestRepoTypoDidYouMean(t *testing.T) {
+	hub := hubtest.NewServer(t,
+		hubtest.WithRepo(hubtest.Repo{ID: "acme/tiny-bert", Files: map[string][]byte{"config.json": []byte(`{}`)}}),
+		hubtest.WithRepo(hubtest.Repo{Type: "dataset", ID: "acme/squad-mini", Files: map[string][]byte{"a.csv": []byte("a\n1\n")}}),
+	)
+	env := hfEnv(t, hub.URL)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"models", "info", "acme/tiny-bret"}, "Error: model acme/tiny-bret not found. Hint: did you mean acme/tiny-bert?"},
+		{[]string{"download", "acme/tiny-brt", "config.json"}, "Error: model acme/tiny-brt not found. Hint: did you mean acme/tiny-bert?"},
+		{[]string{"datasets", "info", "acme/squad-mni"}, "Error: dataset acme/squad-mni not found. Hint: did you mean acme/squad-mini?"},
+		{[]string{"models", "info", "acme/unrelated-name"}, "Error: model acme/unrelated-name not found. Hint: check the repo id"},
+	} {
+		r := run(t, env, "", tc.args...)
+		wantCode(t, r, 3, tc.args...)
+		oneLine(t, r, []string{tc.want}, []string{"request id", "http://", "Invalid username"}, tc.args...)
+	}
+}
