@@ -3,6 +3,7 @@ module github.com/hfhub-go/hfhub
 go 1.26.8
 
 require (
+	github.com/aymanbagabas/go-udiff v0.4.2
 	github.com/bmatcuk/doublestar/v4 v4.10.4
 	github.com/gofrs/flock v0.13.2
 	github.com/klauspost/compress v1.20.4

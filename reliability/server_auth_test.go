@@ -51,6 +51,9 @@ type route struct {
 var (
 	readers = map[string]bool{"read": true, "owner-write": true, "admin": true}
 	writers = map[string]bool{"owner-write": true, "admin": true}
+	// contributors may open discussions and pull requests on a repo they
+	// can read, and upload the LFS files of their pull requests, as on the Hub.
+	contributors = map[string]bool{"owner-write": true, "admin": true, "other-user-write": true}
 )
 
 var weights = randomBytes(1000, 5)
@@ -79,6 +82,12 @@ func headOf(h *hubtest.Server, id string) string {
 		return ""
 	}
 	return c.ID
+}
+
+// prCount counts the discussions and pull requests of acme/public.
+func prCount(h *hubtest.Server) int {
+	list, _ := h.Store().Discussions(store.Model, "acme/public")
+	return len(list)
 }
 
 func repoExists(h *hubtest.Server, id string) bool {
@@ -134,9 +143,18 @@ func TestServerAuthTable(t *testing.T) {
 		{name: "commit to private", method: "POST", path: "/api/models/acme/private/commit/main", body: ndjson, allowed: writers,
 			changed: func(h *hubtest.Server) bool { return headOf(h, "acme/private") != seedHeadOf(h, "acme/private") }},
 		{name: "lfs batch", method: "POST", path: "/acme/public.git/info/lfs/objects/batch",
+			body: `{"operation":"upload","transfers":["basic"],"objects":[{"oid":"` + strings.Repeat("a", 64) + `","size":3}]}`, allowed: contributors},
+		{name: "lfs batch private", method: "POST", path: "/acme/private.git/info/lfs/objects/batch",
 			body: `{"operation":"upload","transfers":["basic"],"objects":[{"oid":"` + strings.Repeat("a", 64) + `","size":3}]}`, allowed: writers},
 		{name: "lfs verify", method: "POST", path: "/acme/public.git/info/lfs/objects/verify",
-			body: `{"oid":"` + sha256Hex(weights) + `","size":1000}`, allowed: writers},
+			body: `{"oid":"` + sha256Hex(weights) + `","size":1000}`, allowed: contributors},
+		{name: "commit as PR", method: "POST", path: "/api/models/acme/public/commit/main?create_pr=1", body: ndjson, allowed: contributors,
+			changed: func(h *hubtest.Server) bool { return prCount(h) > 0 }},
+		{name: "commit as PR to private", method: "POST", path: "/api/models/acme/private/commit/main?create_pr=1", body: ndjson, allowed: writers},
+		{name: "open discussion", method: "POST", path: "/api/models/acme/public/discussions", body: `{"title":"hello","description":"x"}`, allowed: contributors,
+			changed: func(h *hubtest.Server) bool { return prCount(h) > 0 }},
+		{name: "open discussion on private", method: "POST", path: "/api/models/acme/private/discussions", body: `{"title":"hello","description":"x"}`, allowed: writers},
+		{name: "list discussions of private", method: "GET", path: "/api/models/acme/private/discussions", allowed: readers},
 	}
 	// Reads and refused writes share one hub (a refused write must leave
 	// it untouched); an allowed write gets a fresh one.

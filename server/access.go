@@ -1,8 +1,6 @@
 package server
 
 import (
-	"crypto/sha1"
-	"encoding/hex"
 	"net/http"
 
 	"github.com/hfhub-go/hfhub/store"
@@ -130,10 +128,9 @@ func (s *Server) listAccessRequests(w http.ResponseWriter, r *http.Request, req 
 		if a.Status != st {
 			continue
 		}
-		uid := sha1.Sum([]byte("user/" + a.User))
 		out = append(out, map[string]any{
 			"user": map[string]any{
-				"_id": hex.EncodeToString(uid[:12]), "user": a.User, "fullname": a.User, "type": "user",
+				"_id": userObjectID(a.User), "user": a.User, "fullname": a.User, "type": "user",
 				"avatarUrl": "", "isPro": false,
 			},
 			"status":    string(a.Status),

@@ -6,6 +6,12 @@ import (
 	"net/http"
 )
 
+// userObjectID is the stable 24-hex "_id" of a user.
+func userObjectID(name string) string {
+	sum := sha1.Sum([]byte("user/" + name))
+	return hex.EncodeToString(sum[:12])
+}
+
 // handleWhoami serves GET /api/whoami-v2 for the token's user.
 func (s *Server) handleWhoami(w http.ResponseWriter, r *http.Request) {
 	user, ok := s.authenticate(w, r)
@@ -16,10 +22,9 @@ func (s *Server) handleWhoami(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, http.StatusUnauthorized, "", msgInvalidAuth)
 		return
 	}
-	sum := sha1.Sum([]byte("user/" + user.Name))
 	writeJSON(w, r, map[string]any{
 		"type":          "user",
-		"id":            hex.EncodeToString(sum[:12]),
+		"id":            userObjectID(user.Name),
 		"name":          user.Name,
 		"fullname":      user.Name,
 		"email":         nil,

@@ -16,24 +16,25 @@ func (s *Server) registerWriteRoutes() {
 	s.handleRepoAPI("settings", accessWrite, s.handleSettings)
 	s.handleRepoAPI("branch", accessWrite, s.handleBranch)
 	s.handleRepoAPI("tag", accessWrite, s.handleTag)
-	s.handleRepoAPI("preupload", accessWrite, s.handlePreupload)
-	s.handleRepoAPI("commit", accessWrite, s.handleCommit)
+	s.handleRepoAPI("preupload", accessNone, s.contributorRoute(s.handlePreupload))
+	s.handleRepoAPI("commit", accessNone, s.contributorRoute(s.handleCommit))
 	s.handleRepoAPI("user-access-request", accessWrite, s.handleAccessRequest)
 	s.handleRepoWeb(".git", accessNone, s.handleGit)
 	s.mux.HandleFunc(uploadPrefix, s.handleUpload)
 	s.registerCardRoutes()
 	s.registerSquashRoutes()
+	s.registerDiscussionRoutes()
 }
 
 // handleGit serves /{prefix}{id}.git/info/lfs/objects/{batch,verify}.
 func (s *Server) handleGit(w http.ResponseWriter, r *http.Request, req *repoRequest) {
 	switch strings.Join(req.Rest, "/") {
 	case "info/lfs/objects/batch":
-		if allowMethods(w, r, http.MethodPost) && s.checkWrite(w, r, req) {
+		if allowMethods(w, r, http.MethodPost) && s.checkCommitter(w, r, req, "", false) {
 			s.handleBatch(w, r, req)
 		}
 	case "info/lfs/objects/verify":
-		if allowMethods(w, r, http.MethodPost) && s.checkWrite(w, r, req) {
+		if allowMethods(w, r, http.MethodPost) && s.checkCommitter(w, r, req, "", false) {
 			s.handleVerify(w, r, req)
 		}
 	default:

@@ -162,15 +162,18 @@ func (s *Store) Commit(ctx context.Context, t RepoType, id string, req CommitReq
 	if req.ParentCommit != "" && req.ParentCommit != head {
 		return nil, fmt.Errorf("%w: parent %s, head of %s is %s", ErrParentMismatch, req.ParentCommit, target, head)
 	}
-	prNum := 0
+	if err := r.checkPRWritable(target); err != nil {
+		return nil, err
+	}
+	prNum, base := 0, target
 	if req.CreatePR {
 		if head == "" {
 			return nil, fmt.Errorf("%w: cannot open a pull request on %s: it has no commit", ErrRevisionNotFound, target)
 		}
-		for n := range r.Refs.PullRequests {
-			prNum = max(prNum, n)
+		if strings.HasPrefix(target, "refs/") {
+			return nil, fmt.Errorf("%w: a pull request merges into a branch, not %s", ErrInvalid, target)
 		}
-		prNum++
+		prNum = r.nextDiscussionNum() // pull requests and discussions share numbers
 		target = "refs/pr/" + strconv.Itoa(prNum)
 	}
 
@@ -261,6 +264,30 @@ func (s *Store) Commit(ctx context.Context, t RepoType, id string, req CommitReq
 	}
 
 	c := &Commit{Parents: parents, Title: req.Title, Message: req.Message, Author: req.Author, Date: req.Date}
+	if err := s.recordCommit(r, c, files); err != nil {
+		return nil, err
+	}
+	undoPR, err := s.recordPRCommit(r, target, base, prNum, req, c)
+	if err != nil {
+		r.Seq--
+		return nil, err
+	}
+	undo := r.setRef(target, c.ID)
+	r.commits[c.ID] = c
+	if err := s.saveRepo(r); err != nil {
+		undo()
+		undoPR()
+		delete(r.commits, c.ID)
+		r.Seq--
+		return nil, fmt.Errorf("store: save refs: %w", err)
+	}
+	return &CommitResult{Commit: c, PRNum: prNum, Ref: fullRef(target)}, nil
+}
+
+// recordCommit completes c (defaults, the tree of files, sequence number,
+// id) and saves it; refs are the caller's business. On error r is as it
+// was. Caller holds s.mu for writing.
+func (s *Store) recordCommit(r *repo, c *Commit, files map[string]*File) error {
 	if c.Author == "" {
 		c.Author = "system"
 	}
@@ -281,17 +308,9 @@ func (s *Store) Commit(ctx context.Context, t RepoType, id string, req CommitReq
 	c.ID = gitCommitID(c.Tree, c.Parents, c.Author, c.Date, c.FullMessage())
 	if err := s.saveCommit(r, c); err != nil {
 		r.Seq--
-		return nil, fmt.Errorf("store: save commit: %w", err)
+		return fmt.Errorf("store: save commit: %w", err)
 	}
-	undo := r.setRef(target, c.ID)
-	r.commits[c.ID] = c
-	if err := s.saveRepo(r); err != nil {
-		undo()
-		delete(r.commits, c.ID)
-		r.Seq--
-		return nil, fmt.Errorf("store: save refs: %w", err)
-	}
-	return &CommitResult{Commit: c, PRNum: prNum, Ref: fullRef(target)}, nil
+	return nil
 }
 
 // commitTarget normalises a commit's target ref and returns its head ("" for

@@ -59,6 +59,8 @@ func (s *Store) CreateRepo(ctx context.Context, t RepoType, id string, opts Crea
 		RepoInfo: RepoInfo{Type: t, ID: id, ObjectID: objectID(t, id, now), Private: opts.Private, Gated: opts.Gated, CreatedAt: now},
 		Refs:     Refs{}.clone(),
 		commits:  map[string]*Commit{},
+
+		discussions: map[int]*Discussion{},
 	}
 	// The branch must exist before the first commit.
 	r.Refs.Branches[DefaultBranch] = ""

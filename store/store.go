@@ -45,6 +45,8 @@ type repo struct {
 	Refs    Refs  `json:"refs"`
 	Seq     int64 `json:"seq"`
 	commits map[string]*Commit
+	// discussions are kept in discussions/{num}.json (discussions.go).
+	discussions map[int]*Discussion
 }
 
 // Option configures a Store.
@@ -154,6 +156,9 @@ func loadRepo(dir string) (*repo, error) {
 		}
 		c.index()
 		r.commits[c.ID] = c
+	}
+	if r.discussions, err = loadDiscussions(dir); err != nil {
+		return nil, err
 	}
 	return r, nil
 }

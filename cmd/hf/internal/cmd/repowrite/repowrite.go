@@ -27,9 +27,5 @@ func NewCmds(f *cmdutil.Factory) []*cobra.Command {
 // done prints a one-line result: JSON {"status", ...} with --format json,
 // else the line on stdout.
 func done(p *cmdutil.Printer, line string, data map[string]any) error {
-	if p.IsJSON() {
-		return p.JSON(data)
-	}
-	p.Line("%s", line)
-	return nil
+	return p.Result(line, data)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/cp"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/datasets"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/demo"
+	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/discussions"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/download"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/env"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/inferencecmd"
@@ -82,6 +83,7 @@ func register(cmd *cobra.Command, f *cmdutil.Factory) {
 		cachecmd.NewCmd(f),
 		datasets.NewCmd(f),
 		demo.NewCmd(f, nil),
+		discussions.NewCmd(f),
 		download.NewCmd(f, nil),
 		env.NewCmd(f, nil),
 		inferencecmd.NewChatCmd(f, nil),
