@@ -4,6 +4,7 @@ import (
 	"errors"
 	"html"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -224,7 +225,7 @@ func eventJSON(e *store.Event) map[string]any {
 		for i := len(e.Versions) - 1; i >= 0; i-- { // newest first
 			v := e.Versions[i]
 			history = append(history, map[string]any{"raw": v.Content, "html": renderHTML(v.Content), "updatedAt": hubTime(v.Time), "author": hubUser(v.Author)})
-			if !contains(editors, v.Author) {
+			if !slices.Contains(editors, v.Author) {
 				editors = append(editors, v.Author)
 			}
 		}
@@ -247,15 +248,6 @@ func eventJSON(e *store.Event) map[string]any {
 		out["data"] = map[string]any{"from": e.From, "to": e.To}
 	}
 	return out
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // renderHTML is the comment's HTML: the escaped text in paragraphs (this

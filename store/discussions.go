@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -198,28 +197,15 @@ func (s *Store) newComment(author, content string) Event {
 // loadDiscussions reads a repo's discussions/ folder.
 func loadDiscussions(dir string) (map[int]*Discussion, error) {
 	out := map[int]*Discussion{}
-	entries, err := os.ReadDir(filepath.Join(dir, "discussions"))
-	if errors.Is(err, fs.ErrNotExist) {
-		return out, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: %w", err)
-	}
-	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".json") {
-			continue // temp files of an interrupted write
-		}
-		data, err := os.ReadFile(filepath.Join(dir, "discussions", e.Name()))
-		if err != nil {
-			return nil, fmt.Errorf("store: %w", err)
-		}
+	err := readJSONFiles(filepath.Join(dir, "discussions"), func(name string, data []byte) error {
 		d := &Discussion{}
 		if err := json.Unmarshal(data, d); err != nil {
-			return nil, fmt.Errorf("store: discussion %s: %w", filepath.Join(dir, "discussions", e.Name()), err)
+			return fmt.Errorf("store: discussion %s: %w", filepath.Join(dir, "discussions", name), err)
 		}
 		out[d.Num] = d
-	}
-	return out, nil
+		return nil
+	})
+	return out, err
 }
 
 // saveDiscussion writes d atomically. Caller holds s.mu for writing.

@@ -138,29 +138,48 @@ func loadRepo(dir string) (*repo, error) {
 		return nil, fmt.Errorf("store: %s: %w", filepath.Join(dir, "repo.json"), err)
 	}
 	r.Refs = r.Refs.clone() // turn nil maps into empty ones
-	entries, err := os.ReadDir(filepath.Join(dir, "commits"))
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("store: %w", err)
-	}
-	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".json") {
-			continue // temp files of an interrupted write
-		}
-		data, err := os.ReadFile(filepath.Join(dir, "commits", e.Name()))
-		if err != nil {
-			return nil, fmt.Errorf("store: %w", err)
-		}
+	err = readJSONFiles(filepath.Join(dir, "commits"), func(name string, data []byte) error {
 		c := &Commit{}
 		if err := json.Unmarshal(data, c); err != nil {
-			return nil, fmt.Errorf("store: commit %s: %w", e.Name(), err)
+			return fmt.Errorf("store: commit %s: %w", name, err)
 		}
 		c.index()
 		r.commits[c.ID] = c
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if r.discussions, err = loadDiscussions(dir); err != nil {
 		return nil, err
 	}
 	return r, nil
+}
+
+// readJSONFiles calls fn with the name and content of every *.json file
+// of dir (none when dir does not exist); other names are the temp files of
+// interrupted writes and are skipped.
+func readJSONFiles(dir string, fn func(name string, data []byte) error) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".json") {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return fmt.Errorf("store: %w", err)
+		}
+		if err := fn(e.Name(), data); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // repoDir returns where a repo's files live: repos/<types>/<ns>--<name>.
