@@ -44,11 +44,10 @@ type verb struct {
 }
 
 // install makes act the run function of cmd: it takes <repo-id> and, with
-// withNum, <num> (a positive integer), parses --repo-type (alias --type)
+// withNum, <num> (a positive integer), parses --type (alias --repo-type)
 // and builds the client.
 func (v *verb) install(cmd *cobra.Command, withNum bool, nargs int, act func(ctx context.Context, c *hfhub.Client, rt hfhub.RepoType, args []string) error) *cobra.Command {
 	cmdutil.RepoTypeFlag(cmd, &v.repoType)
-	cmd.Flags().StringVar(&v.repoType, "type", "model", "alias of --repo-type")
 	cmd.Args = cobra.ExactArgs(nargs)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		v.repoID = args[0]
