@@ -31,11 +31,11 @@ func TestStructuredOutput(t *testing.T) {
 		t.Errorf("schema = %v", schema)
 	}
 	answers := map[string]error{
-		`{"name":"Paris","country":"France","population":2100000,"climate":"temperate"}`:               nil,
+		`{"name":"Paris","country":"France","population":2100000,"climate":"temperate"}`:                 nil,
 		"```json\n{\"name\":\"Paris\",\"country\":\"France\",\"population\":1,\"climate\":\"dry\"}\n```": nil,
-		`{"name":"Paris","country":"France","climate":"dry"}`:                                          inference.ErrSchemaMismatch, // population missing
-		`{"name":"Paris","country":"France","population":"many","climate":"dry"}`:                      inference.ErrSchemaMismatch,
-		`{"name":"Paris","country":"France","population":1,"climate":"dry","mayor":"x"}`:               inference.ErrSchemaMismatch,
+		`{"name":"Paris","country":"France","climate":"dry"}`:                                            inference.ErrSchemaMismatch, // population missing
+		`{"name":"Paris","country":"France","population":"many","climate":"dry"}`:                        inference.ErrSchemaMismatch,
+		`{"name":"Paris","country":"France","population":1,"climate":"dry","mayor":"x"}`:                 inference.ErrSchemaMismatch,
 		`Sure! Here is the JSON`: inference.ErrSchemaMismatch,
 	}
 	s := inferencetest.NewServer(t)
