@@ -9,6 +9,7 @@
 package inferencetest
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -584,3 +585,11 @@ func (w *faultWriter) Flush() {
 		f.Flush()
 	}
 }
+
+// Hijack hands over the connection (WebSocket handshakes).
+func (w *faultWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return http.NewResponseController(w.ResponseWriter).Hijack()
+}
+
+// Unwrap lets http.ResponseController reach the real writer.
+func (w *faultWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
