@@ -1,7 +1,7 @@
 // Package repolist holds the commands the three repo nouns share:
 // `hf models|datasets|spaces ls` (repos on the Hub, or files of one repo) and
-// `hf models|datasets|spaces info`, plus the file listing behind `hf repo
-// tree`. The nouns' packages wire these with their repo type.
+// `hf models|datasets|spaces info` and `card`, plus the file listing
+// behind `hf repos tree`. The nouns' packages wire these with their repo type.
 package repolist
 
 import (
@@ -19,6 +19,6 @@ func NewGroupCmd(f *cmdutil.Factory, rt hfhub.RepoType, short string) *cobra.Com
 		// hf datasets info hf://datasets/org/name@rev; a repo id of another type is refused.
 		Annotations: map[string]string{cmdutil.AnnotationRepoType: rt.String()},
 	}
-	cmd.AddCommand(NewListCmd(f, rt, nil), NewInfoCmd(f, rt, nil))
+	cmd.AddCommand(NewListCmd(f, rt, nil), NewInfoCmd(f, rt, nil), NewCardCmd(f, rt, nil))
 	return cmd
 }

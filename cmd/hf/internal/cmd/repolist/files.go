@@ -20,6 +20,7 @@ type FilesOptions struct {
 	Revision      string
 	Recursive     bool
 	HumanReadable bool
+	Tree          bool // --tree: drawn as a tree
 }
 
 func addFilesFlags(cmd *cobra.Command, o *FilesOptions) {
@@ -27,6 +28,7 @@ func addFilesFlags(cmd *cobra.Command, o *FilesOptions) {
 	fl.BoolVarP(&o.Recursive, "recursive", "R", false, "list files in every folder")
 	fl.StringVar(&o.Revision, "revision", "", "branch, tag or commit to list (default: the main branch)")
 	fl.BoolVar(&o.HumanReadable, "human-readable", false, "show sizes as 1.2K, 3.0M, 1.2G (decimal units)")
+	fl.BoolVar(&o.Tree, "tree", false, "draw the files as a tree (not with --format json)")
 }
 
 // NewTreeCmd returns `hf repo tree`: the files of one repo of any type.
@@ -70,6 +72,9 @@ CLI lists files with ` + "`hf models|datasets|spaces ls <repo-id>`" + `).`,
 // --format json.
 func listFiles(ctx context.Context, c *hfhub.Client, opts *FilesOptions) error {
 	p := opts.Printer()
+	if opts.Tree && p.IsJSON() {
+		return cmdutil.FlagErrorf("--tree cannot be used with --format json")
+	}
 	entries := []*hfhub.TreeEntry{}
 	var rows [][]string
 	hasDirs := false
@@ -100,7 +105,19 @@ func listFiles(ctx context.Context, c *hfhub.Client, opts *FilesOptions) error {
 	if len(rows) == 0 {
 		p.Infof("(empty)")
 	}
-	if err := p.Table([]string{"PATH", "SIZE", "LAST COMMIT"}, rows, entries); err != nil {
+	if opts.Tree {
+		items := make([]cmdutil.TreeItem, 0, len(entries))
+		for i, e := range entries {
+			it := cmdutil.TreeItem{Path: e.Path, Dir: e.IsDir()}
+			if !p.Quiet && !it.Dir {
+				it.Size, it.Date = rows[i][1], rows[i][2]
+			}
+			items = append(items, it)
+		}
+		for _, line := range cmdutil.RenderTree(items) {
+			p.Line("%s", line)
+		}
+	} else if err := p.Table([]string{"PATH", "SIZE", "LAST COMMIT"}, rows, entries); err != nil {
 		return err
 	}
 	if hasDirs && !opts.Recursive {

@@ -33,6 +33,11 @@ type ListOptions struct {
 	Limit                                       int
 	Direction                                   int
 
+	// Models only.
+	PipelineTag              string
+	Library, Apps, Providers []string
+	Gated, NoGated, Warm     bool
+
 	FilesOptions // with RepoID
 }
 
@@ -50,19 +55,20 @@ says otherwise), filtered and sorted by the flags. With a repo id, list the
 files of that repo (-R for the whole tree).
 
 Differs from the Python CLI: --human-readable has no -h shorthand (that is
---help here) and there is no --tree view.`, noun, DefaultLimit),
+--help here).`, noun, DefaultLimit),
 		Example: fmt.Sprintf("  $ hf %[1]s ls --search bert --sort downloads --limit 5\n  $ hf %[1]s ls --author acme --format json\n  $ hf %[1]s ls acme/some-repo -R", noun),
 		Args:    cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.RepoID = args[0]
-				for _, name := range []string{"search", "author", "filter", "sort", "limit", "expand", "num-parameters", "direction"} {
+				for _, name := range []string{"search", "author", "filter", "sort", "limit", "expand", "num-parameters", "direction",
+					"pipeline-tag", "library", "gated", "no-gated", "apps", "inference-provider", "warm"} {
 					if cmd.Flags().Changed(name) {
 						return cmdutil.FlagErrorf("--%s cannot be used when listing the files of a repo", name)
 					}
 				}
 			} else {
-				for _, name := range []string{"recursive", "revision", "human-readable"} {
+				for _, name := range []string{"recursive", "revision", "human-readable", "tree"} {
 					if cmd.Flags().Changed(name) {
 						return cmdutil.FlagErrorf("--%s is only for listing the files of a repo: give a repo id", name)
 					}
@@ -70,8 +76,11 @@ Differs from the Python CLI: --human-readable has no -h shorthand (that is
 				if opts.Limit < 0 {
 					return cmdutil.FlagErrorf("--limit must be 0 (everything) or more, not %d", opts.Limit)
 				}
-				if opts.NumParameters != "" && rt != hfhub.RepoModel {
-					return cmdutil.FlagErrorf("--num-parameters is only for models")
+				if opts.Gated && opts.NoGated {
+					return cmdutil.FlagErrorf("--gated and --no-gated contradict each other: give one")
+				}
+				if opts.Warm && len(opts.Providers) > 0 {
+					return cmdutil.FlagErrorf("--warm cannot be used with --inference-provider")
 				}
 			}
 			if runF != nil {
@@ -90,6 +99,13 @@ Differs from the Python CLI: --human-readable has no -h shorthand (that is
 	fl.StringVar(&opts.Expand, "expand", "", "comma-separated `properties` to return (only those and id)")
 	if rt == hfhub.RepoModel {
 		fl.StringVar(&opts.NumParameters, "num-parameters", "", "filter by parameter `range`, e.g. min:6B,max:128B")
+		fl.StringVar(&opts.PipelineTag, "pipeline-tag", "", "only models of this `task`, e.g. text-generation")
+		fl.StringArrayVar(&opts.Library, "library", nil, "only models of this `library`, e.g. transformers (repeatable; hf only)")
+		fl.BoolVar(&opts.Gated, "gated", false, "only gated models")
+		fl.BoolVar(&opts.NoGated, "no-gated", false, "only models that are not gated")
+		fl.StringArrayVar(&opts.Apps, "apps", nil, "only models this `app` can run, e.g. vllm, llama.cpp (repeatable)")
+		fl.StringArrayVar(&opts.Providers, "inference-provider", nil, "only models this inference `provider` serves (repeatable)")
+		fl.BoolVar(&opts.Warm, "warm", false, "only models some inference provider serves now")
 	}
 	addFilesFlags(cmd, &opts.FilesOptions)
 	return cmd
@@ -141,7 +157,17 @@ func runList(ctx context.Context, opts *ListOptions) error {
 		})
 	default:
 		headers = []string{"ID", "DOWNLOADS", "LIKES", "PIPELINE", "LAST MODIFIED"}
-		mo := &hfhub.ListModelsOptions{ListOptions: lo, NumParameters: opts.NumParameters}
+		mo := &hfhub.ListModelsOptions{ListOptions: lo, NumParameters: opts.NumParameters,
+			PipelineTag: opts.PipelineTag, Library: opts.Library, Apps: opts.Apps, InferenceProvider: opts.Providers}
+		switch {
+		case opts.Gated:
+			mo.Gated = new(true)
+		case opts.NoGated:
+			mo.Gated = new(false)
+		}
+		if opts.Warm {
+			mo.Inference = "warm"
+		}
 		err = each(c.ListModels(ctx, mo), func(m *hfhub.ModelInfo) error {
 			return add(m.Raw, m, []string{m.ID, num(m.Downloads), num(m.Likes), m.PipelineTag, p.Time(deref(m.LastModified))})
 		})

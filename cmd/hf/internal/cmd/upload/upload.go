@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -23,6 +25,7 @@ type Options struct {
 	Private, CreatePR             bool
 	Include, Exclude, Delete      []string
 	Message, Description          string
+	Every                         float64 // --every: minutes between scheduled commits; 0: one upload
 }
 
 // NewCmd returns `hf upload`. A non-nil runF runs instead of the upload, so
@@ -40,11 +43,17 @@ for a folder. The repo is created if it does not exist (private with
 Files the Hub already has unchanged are skipped. Big files go through Git LFS,
 uploaded in parallel parts straight from disk. --include, --exclude and
 --delete take fnmatch globs on paths relative to the folder ("*" also matches
-"/"); .git/ and .cache/huggingface/ are never uploaded.`,
+"/"); .git/ and .cache/huggingface/ are never uploaded.
+
+With --every N, hf keeps running and commits every N minutes the files whose
+size or modification time changed since the last commit (never deleting
+remote files, as Python's CommitScheduler); Ctrl-C stops it after one last
+commit of what changed.`,
 		Example: `  $ hf upload acme/model ./weights            # a folder to the repo root
   $ hf upload acme/model model.safetensors       # one file
   $ hf upload acme/data ./data train --repo-type dataset --include '*.parquet'
-  $ hf upload acme/model . --delete '*' --commit-message "mirror"`,
+  $ hf upload acme/model . --delete '*' --commit-message "mirror"
+  $ hf upload acme/logs ./logs --every 10       # commit what changed every 10 minutes`,
 		Args: cobra.RangeArgs(1, 3),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.RepoID, opts.LocalPath = args[0], "."
@@ -56,6 +65,12 @@ uploaded in parallel parts straight from disk. --include, --exclude and
 			}
 			if _, err := cmdutil.ParseRepoType(opts.RepoType); err != nil {
 				return err
+			}
+			if cmd.Flags().Changed("every") && opts.Every <= 0 {
+				return cmdutil.FlagErrorf("--every must be a positive number of minutes, not %v", opts.Every)
+			}
+			if opts.Every > 0 && opts.CreatePR {
+				return cmdutil.FlagErrorf("--every and --create-pr cannot be combined: scheduled commits go to a branch")
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -73,6 +88,7 @@ uploaded in parallel parts straight from disk. --include, --exclude and
 	fl.StringVar(&opts.Message, "commit-message", "", "commit title")
 	fl.StringVar(&opts.Description, "commit-description", "", "commit description")
 	fl.BoolVar(&opts.CreatePR, "create-pr", false, "open a pull request instead of committing to the branch")
+	fl.Float64Var(&opts.Every, "every", 0, "keep running and commit what changed every `minutes` (Ctrl-C stops)")
 	return cmd
 }
 
@@ -91,6 +107,9 @@ func run(ctx context.Context, opts *Options) error {
 	}
 	if err := ensureRepo(ctx, c, opts.RepoID, rt, opts.Private, opts.Revision, opts.CreatePR); err != nil {
 		return err
+	}
+	if opts.Every > 0 {
+		return runEvery(ctx, c, rt, st.IsDir(), opts)
 	}
 	p := opts.F.Progress()
 	copts := hfhub.CommitOptions{
@@ -152,4 +171,52 @@ func printCommit(p *cmdutil.Printer, info *hfhub.CommitInfo) error {
 		p.Line("%s", info.URL)
 	}
 	return nil
+}
+
+// runEvery is `hf upload --every`: scheduled commits until Ctrl-C.
+func runEvery(ctx context.Context, c *hfhub.Client, rt hfhub.RepoType, isDir bool, opts *Options) error {
+	pr := opts.F.Printer()
+	eo := &hfhub.UploadEveryOptions{
+		UploadFolderOptions: hfhub.UploadFolderOptions{
+			CommitOptions: hfhub.CommitOptions{RepoType: rt, Revision: opts.Revision, Message: opts.Message, Description: opts.Description},
+			PathInRepo:    opts.PathInRepo, AllowPatterns: opts.Include, IgnorePatterns: opts.Exclude,
+		},
+		Every: time.Duration(opts.Every * float64(time.Minute)),
+	}
+	folder := opts.LocalPath
+	if !isDir {
+		// One file: watch its folder for that name; it keeps its name.
+		folder = filepath.Dir(opts.LocalPath)
+		name := filepath.Base(opts.LocalPath)
+		dir, dest := path.Split(opts.PathInRepo)
+		if dest != "" && dest != name {
+			pr.Warnf("scheduled uploads keep the file's name: it goes to %s, not %s", path.Join(dir, name), opts.PathInRepo)
+		}
+		eo.PathInRepo, eo.AllowPatterns = dir, []string{literalGlob(name)}
+	}
+	if len(opts.Delete) > 0 {
+		pr.Warnf("--delete is ignored with --every: scheduled commits only add files")
+	}
+	eo.OnRound = func(info *hfhub.CommitInfo, err error) {
+		switch {
+		case err != nil:
+			pr.Warnf("scheduled commit failed (next try in %v): %v", eo.Every, err)
+		case info != nil && !info.Empty:
+			pr.Infof("Committed %s", info.OID)
+			if !pr.IsJSON() {
+				pr.Line("%s", info.URL)
+			}
+		}
+	}
+	pr.Infof("Scheduling commits every %v minutes to %s. Ctrl-C stops after a last commit.", opts.Every, opts.RepoID)
+	if err := c.UploadEvery(ctx, opts.RepoID, folder, eo); err != nil {
+		return err
+	}
+	pr.Infof("Stopped scheduled commits.")
+	return nil
+}
+
+// literalGlob escapes the fnmatch specials of a file name.
+func literalGlob(name string) string {
+	return strings.NewReplacer("*", "[*]", "?", "[?]", "[", "[[]").Replace(name)
 }
