@@ -238,6 +238,25 @@ func (c *Client) Search(ctx context.Context, dataset, config, split, query strin
 	return c.rows(ctx, "/search", dataset, config, split, extra)
 }
 
+// Statistics calls GET /statistics: per-column statistics of a split.
+func (c *Client) Statistics(ctx context.Context, dataset, config, split string) (*Statistics, error) {
+	if err := required("config", config); err != nil {
+		return nil, err
+	}
+	if err := required("split", split); err != nil {
+		return nil, err
+	}
+	p, err := params(dataset, "config", config, "split", split)
+	if err != nil {
+		return nil, err
+	}
+	var out Statistics
+	if _, err := c.get(ctx, "/statistics", p, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
 // FilterOptions are the optional parameters of [Client.Filter].
 type FilterOptions struct {
 	// OrderBy sorts the rows, in SQL syntax ("Age DESC").

@@ -163,3 +163,19 @@ type Rows struct {
 	Truncated bool `json:"truncated"`
 	Partial   bool `json:"partial"`
 }
+
+// ColumnStatistics is the statistics of one column, as /statistics gives
+// them. Stats holds the item of its type (numerical: min, max, mean,
+// median, std, histogram; categorical and bool: frequencies).
+type ColumnStatistics struct {
+	Name  string          `json:"column_name"`
+	Type  string          `json:"column_type"`
+	Stats json.RawMessage `json:"column_statistics"`
+}
+
+// Statistics is the answer of /statistics.
+type Statistics struct {
+	NumExamples int64              `json:"num_examples"`
+	Statistics  []ColumnStatistics `json:"statistics"`
+	Partial     bool               `json:"partial"`
+}
