@@ -57,7 +57,7 @@ func (e *LimitError) Error() string {
 	case limitTotal:
 		return fmt.Sprintf("archive expands to more than %.0f bytes (limit %.0f): raise Limits.MaxTotalSize if the archive is trusted", e.Value, e.Max)
 	case limitEntries:
-		return fmt.Sprintf("archive has more than %.0f entries (limit %.0f): raise Limits.MaxEntries if the archive is trusted", e.Value, e.Max)
+		return fmt.Sprintf("archive has at least %.0f entries, more than the limit of %.0f: raise Limits.MaxEntries if the archive is trusted", e.Value, e.Max)
 	default:
 		return fmt.Sprintf("archive expands %.0f times its compressed size (limit %.0f): it looks like a decompression bomb; raise Limits.MaxRatio if it is trusted", e.Value, e.Max)
 	}
