@@ -1,11 +1,17 @@
 package main
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hfhub-go/hfhub/hubtest"
 )
@@ -140,5 +146,54 @@ func TestRepoTypoDidYouMean(t *testing.T) {
 		r := run(t, env, "", tc.args...)
 		wantCode(t, r, 3, tc.args...)
 		oneLine(t, r, []string{tc.want}, []string{"request id", "http://", "Invalid username"}, tc.args...)
+	}
+}
+
+// Ctrl-C during a download exits 130, keeps the partial file, and the next
+// run resumes it instead of starting over.
+func TestDownloadInterruptedResumes(t *testing.T) {
+	data := bytes.Repeat([]byte("0123456789abcdef"), 12<<20/16) // over the 8 MiB journal minimum
+	hub := hubtest.NewServer(t, hubtest.WithRepo(hubtest.Repo{ID: "acme/big", Files: map[string][]byte{"model.safetensors": data}}))
+	sum := sha256.Sum256(data)
+	hub.Fail(hubtest.Fault{Match: hex.EncodeToString(sum[:]), DropAfter: 6 << 20, Stall: time.Minute})
+	env := hfEnv(t, hub.URL)
+	cmd := exec.CommandContext(t.Context(), hfBin, "download", "acme/big", "model.safetensors")
+	cmd.Env = env
+	var errOut bytes.Buffer
+	cmd.Stderr = &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	blobs := filepath.Join(envValue(env, "HF_HOME"), "hub", "models--acme--big", "blobs")
+	deadline := time.Now().Add(20 * time.Second)
+	for hub.BodyBytes() < 6<<20 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond) // the bytes reach the file
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	ee, ok := errors.AsType[*exec.ExitError](err)
+	if !ok || ee.ExitCode() != 130 {
+		t.Fatalf("hf download after Ctrl-C: %v, want exit 130\nstderr:\n%s", err, errOut.String())
+	}
+	if !strings.Contains(errOut.String(), "resume") {
+		t.Errorf("stderr does not say the download resumes: %s", errOut.String())
+	}
+	if left, _ := filepath.Glob(filepath.Join(blobs, "*.incomplete")); len(left) == 0 {
+		t.Fatal("no partial file kept after Ctrl-C")
+	}
+	hub.ClearFaults()
+	before := hub.BodyBytes()
+	r := mustRun(t, env, "download", "acme/big", "model.safetensors")
+	got, err := os.ReadFile(strings.TrimSpace(r.stdout))
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("resumed file: %v (%d bytes)", err, len(got))
+	}
+	if moved := hub.BodyBytes() - before; moved >= int64(len(data)) {
+		t.Errorf("the rerun fetched %d of %d bytes: it started over", moved, len(data))
+	} else {
+		t.Logf("the rerun fetched %d of %d bytes", moved, len(data))
 	}
 }
