@@ -114,11 +114,13 @@ func zipOfNames(t *testing.T, names ...string) []byte {
 // no half-extracted folder is left.
 func TestDownloadExtractTrickyArchives(t *testing.T) {
 	reg := func(name string) *tar.Header { return &tar.Header{Name: name, Typeflag: tar.TypeReg} }
-	sym := func(name, to string) *tar.Header { return &tar.Header{Name: name, Linkname: to, Typeflag: tar.TypeSymlink} }
+	sym := func(name, to string) *tar.Header {
+		return &tar.Header{Name: name, Linkname: to, Typeflag: tar.TypeSymlink}
+	}
 	refused := map[string][]byte{
 		// The ustar name is harmless; a PAX "path" record before it renames it.
-		"pax-rename.tar.gz":   paxRenamed(t, "path=../../pax-escape", reg("innocent.txt")),
-		"pax-linkpath.tar.gz": paxRenamed(t, "linkpath=../../../../outside", sym("l", "ok")),
+		"pax-rename.tar.gz":           paxRenamed(t, "path=../../pax-escape", reg("innocent.txt")),
+		"pax-linkpath.tar.gz":         paxRenamed(t, "linkpath=../../../../outside", sym("l", "ok")),
 		"symlink-loop-through.tar.gz": tarGzHeaders(t, "x", sym("a", "b"), sym("b", "a"), reg("a/evil")),
 		"symlink-chain-out.tar.gz":    tarGzHeaders(t, "x", sym("d1", "."), sym("d1/d2", ".."), reg("d1/d2/evil")),
 		"too-many.zip": func() []byte {
