@@ -15,6 +15,7 @@ import (
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/env"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/inferencecmd"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/models"
+	mountcmd "github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/mount"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/repo"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/serve"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/spaces"
@@ -98,5 +99,7 @@ func register(cmd *cobra.Command, f *cmdutil.Factory) {
 		version.NewCmd(f, nil),
 		cp.NewCmd(f, nil),
 		synccmd.NewCmd(f, nil),
+		mountcmd.NewCmd(f, nil),
+		mountcmd.NewUnmountCmd(f),
 	)
 }
