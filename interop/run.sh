@@ -47,6 +47,9 @@ fi
 echo "interop: JS client against hubtest (tags, branches, refs/pr/1, private, gated)"
 go test -count=1 -run 'TestOfficialJSClient' ./interop/ || status=1
 
+echo "interop: Parquet reader vs DuckDB and hyparquet"
+interop/duckdb/run.sh || status=1
+
 if [ "$status" -ne 0 ]; then
   echo "interop: FAILED (see the FAIL lines above; interop/FINDINGS.md lists the known ones)"
   exit 1
