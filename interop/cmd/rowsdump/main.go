@@ -71,27 +71,27 @@ type inner struct {
 }
 
 type fixture struct {
-	ID     int64             `parquet:"id"`
-	Text   string            `parquet:"text"`
-	Score  *float64          `parquet:"score,optional"`
-	F32    float32           `parquet:"f32"`
-	Flag   bool              `parquet:"flag"`
-	Ints   []int64           `parquet:"ints,list"`
-	Inner  *inner            `parquet:"inner,optional"`
-	Items  []inner           `parquet:"items,list"`
-	Attrs  map[string]string `parquet:"attrs"`
-	At     time.Time         `parquet:"at,timestamp(microsecond)"`
-	Cat    string            `parquet:"cat,dict"`
-	Opt    *string           `parquet:"opt,optional"`
-	Delta  int64             `parquet:"delta,delta"`
-	Blob   []byte            `parquet:"blob"`
+	ID    int64             `parquet:"id"`
+	Text  string            `parquet:"text"`
+	Score *float64          `parquet:"score,optional"`
+	F32   float32           `parquet:"f32"`
+	Flag  bool              `parquet:"flag"`
+	Ints  []int64           `parquet:"ints,list"`
+	Inner *inner            `parquet:"inner,optional"`
+	Items []inner           `parquet:"items,list"`
+	Attrs map[string]string `parquet:"attrs"`
+	At    time.Time         `parquet:"at,timestamp(microsecond)"`
+	Cat   string            `parquet:"cat,dict"`
+	Opt   *string           `parquet:"opt,optional"`
+	Delta int64             `parquet:"delta,delta"`
+	Blob  []byte            `parquet:"blob"`
 }
 
 func writeFixtures(dir string) error {
 	recs := make([]fixture, 2500)
 	for i := range recs {
 		r := fixture{ID: int64(i), Text: fmt.Sprintf("row %d é", i), F32: float32(i) / 4, Flag: i%3 == 0,
-			At: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * 1500 * time.Millisecond),
+			At:  time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * 1500 * time.Millisecond),
 			Cat: []string{"red", "green", "blue"}[i%3], Delta: int64(i * i), Blob: []byte{byte(i), byte(i >> 8)},
 			Ints: []int64{}, Items: []inner{}, Attrs: map[string]string{}}
 		if i%5 != 0 {
