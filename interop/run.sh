@@ -50,6 +50,9 @@ go test -count=1 -run 'TestOfficialJSClient' ./interop/ || status=1
 echo "interop: Parquet reader vs DuckDB and hyparquet"
 interop/duckdb/run.sh || status=1
 
+echo "interop: @huggingface/inference and openai against inferencetest (npm ci in interop/inference-js when needed)"
+go test -count=1 -run 'TestOfficialJSInferenceClients' ./interop/ || status=1
+
 if [ "$status" -ne 0 ]; then
   echo "interop: FAILED (see the FAIL lines above; interop/FINDINGS.md lists the known ones)"
   exit 1
