@@ -126,7 +126,10 @@ func Mount(dir string, fsys fs.FS, opts *Options) (*Server, error) {
 			FsName: o.Name, Name: "hf", AllowOther: o.AllowOther, Debug: o.Debug,
 			Options:      []string{"ro", "default_permissions"},
 			MaxReadAhead: 128 << 10,
-			DirectMount:  os.Geteuid() == 0,
+			// One read per handle at a time, in offset order: our Range
+			// streams are sequential, and out-of-order reads would break them.
+			SyncRead:    true,
+			DirectMount: os.Geteuid() == 0,
 		},
 		EntryTimeout: &ttl, AttrTimeout: &ttl, NegativeTimeout: &ttl,
 		UID: uint32(os.Getuid()), GID: uint32(os.Getgid()),
