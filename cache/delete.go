@@ -229,13 +229,20 @@ type ExecuteResult struct {
 // with their extracted folders, partial downloads, other extracted folders,
 // lock files). A path already gone or that cannot be
 // removed becomes a warning, not an error. A blob or partial download is
-// removed only while holding its lock (.locks/{repo}/{etag}.lock): if another
-// process holds it, the file is kept and listed in [ExecuteResult.Kept]. The
+// removed only while holding its lock (.locks/{repo}/{etag}.lock), and a
+// repo folder only while holding every lock of the repo: if another process
+// holds one, the file or repo is kept and listed in [ExecuteResult.Kept]. The
 // error is non-nil only when ctx ends; what was removed until then stays
 // removed and the cache stays consistent.
 func (c *Cache) Execute(ctx context.Context, plan *DeletePlan) (*ExecuteResult, error) {
 	res := &ExecuteResult{Kept: []string{}, Warnings: []Warning{}}
-	for _, group := range [][]string{plan.Repos, plan.Snapshots, plan.Refs} {
+	for _, p := range plan.Repos {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		c.removeRepo(res, p)
+	}
+	for _, group := range [][]string{plan.Snapshots, plan.Refs} {
 		for _, p := range group {
 			if err := ctx.Err(); err != nil {
 				return res, err
@@ -278,6 +285,29 @@ func (c *Cache) blobLockPath(p string) string {
 		return ""
 	}
 	return filepath.Join(c.Dir, LocksDirName, repo, etag+".lock")
+}
+
+// removeRepo removes a repo folder whole while holding every lock of the
+// repo, and the locks with it. If another process holds one (a download
+// into the repo is running), the repo is kept whole and listed in Kept:
+// removing it would pull the folder from under that download.
+func (c *Cache) removeRepo(res *ExecuteResult, p string) {
+	lockDir := filepath.Join(c.Dir, LocksDirName, filepath.Base(p))
+	locks := lockFilesIn(lockDir)
+	unlocks, ok := c.lockAll(locks)
+	if !ok {
+		res.Kept = append(res.Kept, p)
+		res.Warnings = append(res.Warnings, Warning{Path: p, Message: "kept: a download into this repo is running (it holds a lock); run the delete again when it has finished"})
+		return
+	}
+	c.remove(res, p)
+	for _, lp := range locks {
+		_ = os.Remove(lp) // best effort: we hold it; the repo is gone
+	}
+	for _, u := range unlocks {
+		_ = u() // releasing a lock we hold cannot usefully fail here
+	}
+	_ = os.Remove(lockDir) // only if empty
 }
 
 func (c *Cache) remove(res *ExecuteResult, p string) {

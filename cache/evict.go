@@ -215,7 +215,11 @@ func blobLocks(c *Cache, blobs []string) []string {
 
 // repoLocks lists the lock files that exist for a repo.
 func repoLocks(c *Cache, repo *RepoInfo) []string {
-	dir := c.LocksDir(repo.Type, repo.ID)
+	return lockFilesIn(c.LocksDir(repo.Type, repo.ID))
+}
+
+// lockFilesIn lists the *.lock files of a repo's locks folder.
+func lockFilesIn(dir string) []string {
 	entries, _ := os.ReadDir(dir) // no locks folder: no locks
 	var out []string
 	for _, e := range entries {
