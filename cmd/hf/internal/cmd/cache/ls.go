@@ -19,6 +19,9 @@ type LsOptions struct {
 	Filters   []string
 	Sort      string
 	Limit     int
+	// ShowWarnings prints each malformed entry; without it one line
+	// counts them (as the Python CLI). JSON always lists them.
+	ShowWarnings bool
 }
 
 // NewLsCmd returns `hf cache ls`. A non-nil runF runs instead of the
@@ -26,13 +29,14 @@ type LsOptions struct {
 func NewLsCmd(f *cmdutil.Factory, runF func(context.Context, *LsOptions) error) *cobra.Command {
 	opts := &LsOptions{Common: newCommon(f)}
 	cmd := &cobra.Command{
-		Use:   "ls",
-		Short: "List cached repos (or revisions) with their size and times",
+		Use:     "ls",
+		Aliases: []string{"list"},
+		Short:   "List cached repos (or revisions) with their size and times",
 		Long: `List the repos in the cache with their size on disk (each blob counted
 once, as the Python client counts), the size of the archives hf extracted
 from them (EXTRACTED, not part of SIZE), last access, last modification and
-refs; with --revisions, one row per revision. Malformed entries are reported
-as warnings on stderr and skipped.
+refs; with --revisions, one row per revision. Malformed entries are skipped
+and counted on stderr (--show-warnings prints each).
 
 Filters (repeatable, all must match): size>1G, size<=500M, accessed>30d
 (not accessed for 30 days), modified<24h, used>7d (last use as eviction sees
@@ -60,7 +64,8 @@ Sort: name (default), size, accessed, modified or used, with :asc or :desc.`,
 	}
 	fl := cmd.Flags()
 	fl.BoolVar(&opts.Revisions, "revisions", false, "one row per revision instead of per repo")
-	fl.StringArrayVar(&opts.Filters, "filter", nil, "only entries matching `EXPR`, e.g. size>1G, accessed>30d, type=model")
+	fl.BoolVar(&opts.ShowWarnings, "show-warnings", false, "print each malformed cache entry, not only how many")
+	fl.StringArrayVarP(&opts.Filters, "filter", "f", nil, "only entries matching `EXPR`, e.g. size>1G, accessed>30d, type=model")
 	fl.StringVar(&opts.Sort, "sort", "name", "sort by `FIELD`: name, size, accessed, modified or used (add :asc or :desc)")
 	fl.IntVar(&opts.Limit, "limit", 0, "print at most `N` entries (0: all)")
 	addCacheDirFlag(cmd, &opts.Common)
@@ -110,8 +115,12 @@ func runLs(cmd *cobra.Command, opts *LsOptions) error {
 	}
 
 	p := opts.Printer()
-	if !p.IsJSON() {
+	switch {
+	case p.IsJSON():
+	case opts.ShowWarnings:
 		warn(p, rep.Warnings)
+	case len(rep.Warnings) > 0:
+		p.Warnf("found %s in the cache; run again with --show-warnings to see them", cmdutil.Plural(len(rep.Warnings), "malformed entry", "malformed entries"))
 	}
 	res := lsResult{CacheDir: rep.Dir, SizeOnDisk: rep.SizeOnDisk, ExtractedSize: rep.ExtractedSize, Warnings: rep.Warnings, Incomplete: rep.IncompleteFiles}
 	var rows [][]string

@@ -41,7 +41,7 @@ only detached revisions.`,
 		},
 	}
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "show what would be removed and the space freed; remove nothing")
-	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "do not ask for confirmation")
+	cmdutil.YesFlag(cmd, &opts.Yes)
 	cmd.Flags().DurationVar(&opts.OlderThan, "older-than", 0, "only remove partial downloads and lock files older than this `duration` (e.g. 24h)")
 	addCacheDirFlag(cmd, &opts.Common)
 	return cmd

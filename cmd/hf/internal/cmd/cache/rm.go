@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmdutil"
+	"github.com/hfhub-go/hfhub/hfuri"
 )
 
 // RmOptions is everything `hf cache rm` needs.
@@ -23,15 +24,28 @@ func NewRmCmd(f *cmdutil.Factory, runF func(context.Context, *RmOptions) error) 
 		Use:   "rm <target>...",
 		Short: "Remove repos or revisions from the cache",
 		Long: `Remove repos or revisions from the cache. A target is a revision hash
-(40 hex digits), a cache id such as model/gpt2 or dataset/ibm/duorc, or a repo
-id (org/name, a model). A repo whose revisions are all removed is removed
+(40 hex digits), a cache id such as model/gpt2 or dataset/ibm/duorc, a repo
+id (org/name, a model), or a repo's hf:// URI (hf://datasets/ibm/duorc). A repo whose revisions are all removed is removed
 whole; otherwise blobs still used by a remaining revision stay (the Python
 client's strategy). Asks before removing unless -y; --dry-run only shows the
 plan and the space it would free.`,
-		Example: "  $ hf cache rm model/gpt2\n  $ hf cache rm 4b1e0a...  --dry-run\n  $ hf cache rm dataset/ibm/duorc -y",
+		Example: "  $ hf cache rm model/gpt2\n  $ hf cache rm hf://models/openai-community/gpt2\n  $ hf cache rm 4b1e0a...  --dry-run\n  $ hf cache rm dataset/ibm/duorc -y",
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Targets = args
+			for i, a := range args {
+				if !hfuri.IsURI(a) {
+					continue
+				}
+				u, err := hfuri.Parse(a)
+				if err != nil {
+					return &cmdutil.FlagError{Err: err}
+				}
+				if !u.IsRepo() || u.Revision != "" || u.Path != "" {
+					return cmdutil.FlagErrorf("%q: hf cache rm takes a repo's hf:// URI, without revision or path (give a revision by its hash)", a)
+				}
+				opts.Targets[i] = string(u.RepoType) + "/" + u.ID
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -39,7 +53,7 @@ plan and the space it would free.`,
 		},
 	}
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "show what would be removed and the space freed; remove nothing")
-	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "do not ask for confirmation")
+	cmdutil.YesFlag(cmd, &opts.Yes)
 	addCacheDirFlag(cmd, &opts.Common)
 	return cmd
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
+	"github.com/hfhub-go/hfhub"
 	hfcache "github.com/hfhub-go/hfhub/cache"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmdutil"
 )
@@ -19,6 +21,10 @@ type VerifyOptions struct {
 	Revision string
 	// Repair re-downloads the bad files (needs the Hub).
 	Repair bool
+	// LocalDir verifies a --local-dir download against the Hub instead.
+	LocalDir string
+	// FailOnMissing and FailOnExtra also compare with the Hub's file list.
+	FailOnMissing, FailOnExtra bool
 }
 
 // NewVerifyCmd returns `hf cache verify`.
@@ -43,6 +49,12 @@ status is then 1 only if a file could not be repaired.`,
 				return err
 			}
 			opts.RepoType = rt.String()
+			if opts.LocalDir != "" && cmd.Flags().Changed("cache-dir") {
+				return cmdutil.FlagErrorf("--local-dir and --cache-dir cannot be used together: give one")
+			}
+			if opts.LocalDir != "" && opts.Repair {
+				return cmdutil.FlagErrorf("--repair is for the cache; download into --local-dir again instead")
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -52,11 +64,17 @@ status is then 1 only if a file could not be repaired.`,
 	cmdutil.RepoTypeFlag(cmd, &opts.RepoType)
 	cmd.Flags().StringVar(&opts.Revision, "revision", "", "check only this `revision` (commit hash or ref); default: every cached revision")
 	cmd.Flags().BoolVar(&opts.Repair, "repair", false, "download bad or missing files again (from the Hub, at their cached commit)")
+	cmd.Flags().StringVar(&opts.LocalDir, "local-dir", "", "verify the files of this `folder` (a --local-dir download) against the Hub instead of the cache")
+	cmd.Flags().BoolVar(&opts.FailOnMissing, "fail-on-missing-files", false, "also fail if files of the Hub revision are missing locally (asks the Hub)")
+	cmd.Flags().BoolVar(&opts.FailOnExtra, "fail-on-extra-files", false, "also fail if local files are not in the Hub revision (asks the Hub)")
 	addCacheDirFlag(cmd, &opts.Common)
 	return cmd
 }
 
 func runVerify(cmd *cobra.Command, opts *VerifyOptions) error {
+	if opts.LocalDir != "" {
+		return verifyLocalDir(cmd.Context(), opts)
+	}
 	ca, err := opts.Open()
 	if err != nil {
 		return err
@@ -93,8 +111,34 @@ func runVerify(cmd *cobra.Command, opts *VerifyOptions) error {
 	if opts.Repair {
 		header = append(header, "REPAIR")
 	}
+	var remote []*remoteCheck
+	remoteFailed := false
+	if opts.FailOnMissing || opts.FailOnExtra {
+		cl, err := opts.Client()
+		if err != nil {
+			return err
+		}
+		rt, _ := hfhub.ParseRepoType(opts.RepoType)
+		for _, commit := range res.Revisions {
+			dir, err := ca.SnapshotDir(opts.RepoType, opts.RepoID, commit)
+			if err != nil {
+				return err
+			}
+			r, err := compareWithHub(cmd.Context(), cl, rt, opts.RepoID, commit, dir)
+			if err != nil {
+				return err
+			}
+			r.Mismatches = []mismatch{} // checked above, offline
+			remote = append(remote, r)
+			remoteFailed = reportRemote(p, r, opts.FailOnMissing, opts.FailOnExtra) || remoteFailed
+		}
+	}
 	if p.IsJSON() {
-		if err := p.JSON(res); err != nil {
+		var doc any = res
+		if remote != nil {
+			doc = map[string]any{"cache": res, "remote": remote}
+		}
+		if err := p.JSON(doc); err != nil {
 			return err
 		}
 	} else {
@@ -117,7 +161,39 @@ func runVerify(cmd *cobra.Command, opts *VerifyOptions) error {
 	if opts.Repair && len(res.Problems) > 0 && !p.IsJSON() {
 		p.Infof("Problems repaired: %d of %d.", repaired(res), len(res.Problems))
 	}
-	if !res.OK() { // a problem left unrepaired
+	if !res.OK() || remoteFailed { // a problem left unrepaired
+		return cmdutil.NewError(cmdutil.ExitError, "", fmt.Errorf("%w", cmdutil.ErrSilent))
+	}
+	return nil
+}
+
+// verifyLocalDir is `hf cache verify --local-dir`: the folder against the
+// Hub's tree at --revision (default main), as the Python CLI.
+func verifyLocalDir(ctx context.Context, opts *VerifyOptions) error {
+	if st, err := os.Stat(opts.LocalDir); err != nil || !st.IsDir() {
+		return cmdutil.Errorf(cmdutil.ExitNotFound, "give the folder a download wrote with --local-dir", "%s is not a folder", opts.LocalDir)
+	}
+	cl, err := opts.Client()
+	if err != nil {
+		return err
+	}
+	rt, _ := hfhub.ParseRepoType(opts.RepoType)
+	rev := opts.Revision
+	if rev == "" {
+		rev = hfhub.DefaultRevision
+	}
+	r, err := compareWithHub(ctx, cl, rt, opts.RepoID, rev, opts.LocalDir)
+	if err != nil {
+		return err
+	}
+	p := opts.Printer()
+	failed := reportRemote(p, r, opts.FailOnMissing, opts.FailOnExtra)
+	if p.IsJSON() {
+		if err := p.JSON(r); err != nil {
+			return err
+		}
+	}
+	if failed {
 		return cmdutil.NewError(cmdutil.ExitError, "", fmt.Errorf("%w", cmdutil.ErrSilent))
 	}
 	return nil
