@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/hfhub-go/hfhub"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmdutil"
@@ -16,6 +17,7 @@ type CreateOptions struct {
 	RepoID   string
 	RepoType string
 	Private  bool
+	Public   bool
 	ExistOK  bool
 	SpaceSDK string
 }
@@ -26,6 +28,9 @@ func NewCreateCmd(f *cmdutil.Factory, runF func(context.Context, *CreateOptions)
 	cmd := verb[CreateOptions]{opts: opts, repoType: &opts.RepoType, runF: runF,
 		args: func(args []string) { opts.RepoID = args[0] },
 		check: func(rt hfhub.RepoType) error {
+			if opts.Private && opts.Public {
+				return cmdutil.FlagErrorf("--private and --public contradict each other: give one")
+			}
 			if rt == hfhub.RepoSpace && opts.SpaceSDK == "" {
 				return cmdutil.FlagErrorf("a Space needs --space-sdk (gradio, streamlit, docker or static)")
 			}
@@ -51,6 +56,19 @@ func NewCreateCmd(f *cmdutil.Factory, runF func(context.Context, *CreateOptions)
 	fl := cmd.Flags()
 	fl.BoolVar(&opts.Private, "private", false, "make the repo private")
 	fl.BoolVar(&opts.ExistOK, "exist-ok", false, "succeed if the repo already exists")
-	fl.StringVar(&opts.SpaceSDK, "space-sdk", "", "SDK of a Space: gradio, streamlit, docker or static")
+	fl.BoolVar(&opts.Public, "public", false, "make the repo public (the default)")
+	fl.StringVar(&opts.SpaceSDK, "space-sdk", "", "SDK of a Space: gradio, streamlit, docker or static (also --sdk)")
+	fl.SetNormalizeFunc(sdkAlias(fl.GetNormalizeFunc()))
 	return cmd
+}
+
+// sdkAlias adds --sdk (the Python CLI's spelling) for --space-sdk to a flag
+// set's normalisation (which already maps --repo-type to --type).
+func sdkAlias(next func(*pflag.FlagSet, string) pflag.NormalizedName) func(*pflag.FlagSet, string) pflag.NormalizedName {
+	return func(f *pflag.FlagSet, name string) pflag.NormalizedName {
+		if name == "sdk" {
+			name = "space-sdk"
+		}
+		return next(f, name)
+	}
 }

@@ -41,6 +41,8 @@ func TestRepoWriteCommands(t *testing.T) {
 		{[]string{"create", "alice/m"}, "", cmdutil.ExitError},
 		{[]string{"create", "alice/m", "--exist-ok"}, "/alice/m", 0},
 		{[]string{"create", "alice/s", "--repo-type", "space"}, "", cmdutil.ExitUsage},
+		{[]string{"create", "alice/s", "--type", "space", "--sdk", "gradio"}, "/spaces/alice/s", 0},
+		{[]string{"create", "alice/p", "--private", "--public"}, "", cmdutil.ExitUsage},
 		{[]string{"settings", "alice/m", "--public", "--gated", "manual"}, "Updated", 0},
 		{[]string{"settings", "alice/m", "--private=false"}, "Updated", 0},
 		{[]string{"settings", "alice/m", "--private", "--public"}, "", cmdutil.ExitUsage},

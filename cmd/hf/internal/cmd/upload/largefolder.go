@@ -19,6 +19,7 @@ type LargeFolderOptions struct {
 	Private            bool
 	Include, Exclude   []string
 	Workers            int
+	NoBars             bool // --no-bars: no progress bars
 }
 
 // NewLargeFolderCmd returns `hf upload-large-folder`. A non-nil runF runs
@@ -60,6 +61,7 @@ waited out). The repo is created if it does not exist.`,
 	fl.StringArrayVar(&opts.Include, "include", nil, "upload only files matching this `glob` (repeatable)")
 	fl.StringArrayVar(&opts.Exclude, "exclude", nil, "skip files matching this `glob` (repeatable)")
 	fl.IntVar(&opts.Workers, "num-workers", 0, "files hashed and uploaded at once (default: CPUs - 2, at least 2)")
+	fl.BoolVar(&opts.NoBars, "no-bars", false, "show no progress bars (as HF_HUB_DISABLE_PROGRESS_BARS=1)")
 	return cmd
 }
 
@@ -68,6 +70,9 @@ func runLargeFolder(ctx context.Context, opts *LargeFolderOptions) error {
 	c, err := opts.F.Client()
 	if err != nil {
 		return err
+	}
+	if opts.NoBars {
+		opts.F.IO.SetProgressDisabled(true)
 	}
 	p := opts.F.Progress()
 	res, err := c.UploadLargeFolder(ctx, opts.RepoID, opts.Folder, &hfhub.UploadLargeFolderOptions{
