@@ -31,3 +31,13 @@ func WithClock(start time.Time) Option {
 // script Spaces, force stages, append logs, read the secrets a deploy set,
 // advance the clock.
 func (s *Server) Compute() *Compute { return s.handler.Compute() }
+
+// JobScript says how a simulated job runs: steps, result, logs, metrics.
+// See [server.JobScript].
+type JobScript = server.JobScript
+
+// WithJobScript sets the default behaviour of every job (choose per job
+// with Compute().SetJobScript).
+func WithJobScript(s JobScript) Option {
+	return func(o *options) { o.compute.Job = s }
+}

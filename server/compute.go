@@ -30,6 +30,7 @@ type Compute struct {
 	scripts      map[string]SpaceScript // by Space id, set before or after creation
 	spaces       map[string]*spaceSim
 
+	jobs   jobsState     // jobs_sim.go
 	notify chan struct{} // closed and replaced on every change (log streams wait on it)
 }
 
@@ -42,6 +43,9 @@ type ComputeOptions struct {
 	// Space is the script of Spaces that have none of their own
 	// ([Compute.SetSpaceScript]).
 	Space SpaceScript
+	// Job is the script of jobs when no [Compute.SetJobScript] function
+	// chooses one.
+	Job JobScript
 }
 
 // NewCompute returns a simulator with no Spaces and no jobs yet.
@@ -54,6 +58,7 @@ func NewCompute(o ComputeOptions) *Compute {
 		spaces:       map[string]*spaceSim{},
 		notify:       make(chan struct{}),
 	}
+	c.jobs.init(o.Job)
 	return c
 }
 
@@ -96,7 +101,7 @@ func (c *Compute) Advance(d time.Duration) ([]string, error) {
 		return nil, errRealClock
 	}
 	end := c.now.Add(d)
-	var started []string
+	started := c.fireSchedules(end) // jobs_sim.go
 	c.now = end
 	c.changed()
 	return started, nil

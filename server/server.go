@@ -104,6 +104,7 @@ func New(st *store.Store, opts ...Option) *Server {
 	}
 	if s.compute != nil && s.store != nil {
 		s.registerSpaceRoutes() // spaces_routes.go
+		s.registerJobRoutes()   // jobs_routes.go
 	}
 	return s
 }
