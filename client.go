@@ -36,6 +36,7 @@ type Client struct {
 
 	warned warnOnce
 	budget budgetState // cache_budget.go
+	xet    xetState    // xet_token.go
 }
 
 // Option configures a [Client] in [New]. Options override the environment.
@@ -340,6 +341,7 @@ func fillConfig(cfg Config, overrides map[string]string) Config {
 		cfg.CacheMaxSize, _ = strconv.ParseInt(v, 10, 64) // written by WithCacheBudget
 		src["CacheMaxSize"] = "option"
 	}
+	fillXetConfig(&cfg, overrides, src) // download_xet.go
 	if cfg.EtagTimeout <= 0 {
 		cfg.EtagTimeout = DefaultEtagTimeout
 	}

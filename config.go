@@ -57,6 +57,10 @@ type Config struct {
 	DisableSymlinks     bool   // HF_HUB_DISABLE_SYMLINKS
 	DisableTelemetry    bool   // HF_HUB_DISABLE_TELEMETRY, DISABLE_TELEMETRY, DO_NOT_TRACK
 	DisableXet          bool   // HF_HUB_DISABLE_XET
+	// XetChunkCacheSize is the size budget of the Xet chunk cache under
+	// XetCacheDir (HF_XET_CHUNK_CACHE_SIZE_BYTES, default 10 GiB; 0 turns
+	// the cache off).
+	XetChunkCacheSize int64
 	UserAgentOrigin     string // appended to the User-Agent as origin/<v> (HF_HUB_USER_AGENT_ORIGIN)
 	Debug               bool   // HF_DEBUG
 	// HTTPSProxy, HTTPProxy and NoProxy show the proxy variables; requests
@@ -126,6 +130,7 @@ func (c Config) Settings() []Setting {
 		{"HF_HUB_DISABLE_SYMLINKS", b(c.DisableSymlinks), src("DisableSymlinks")},
 		{"HF_HUB_DISABLE_TELEMETRY", b(c.DisableTelemetry), src("DisableTelemetry")},
 		{"HF_HUB_DISABLE_XET", b(c.DisableXet), src("DisableXet")},
+		{EnvXetChunkCacheSize, xetCacheSetting(c.XetChunkCacheSize), src("XetChunkCacheSize")},
 		{"HF_HUB_USER_AGENT_ORIGIN", c.UserAgentOrigin, src("UserAgentOrigin")},
 		{"HF_DEBUG", b(c.Debug), src("Debug")},
 		{"HTTPS_PROXY", c.HTTPSProxy, src("HTTPSProxy")},
@@ -353,5 +358,5 @@ func (c *Config) resolveCacheSettings(get func(name string) (value, source strin
 		}
 		c.CacheMaxSize, c.sources["CacheMaxSize"] = n, s
 	}
-	return nil
+	return c.xetSettings(get) // xet_chunkcache.go
 }

@@ -140,6 +140,7 @@ type fileRequest struct {
 type knownFile struct {
 	commit, etag string
 	size         int64
+	xetHash      string // tree xetHash: a Xet file (download_xet.go)
 }
 
 func (c *Client) newFileRequest(id, filename string, opts *DownloadOptions) (*fileRequest, error) {

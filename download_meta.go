@@ -24,6 +24,7 @@ type resolvedFile struct {
 	etag   string
 	size   int64
 	url    string // where to GET the bytes
+	xet    *xetFile // set for a Xet file when Xet is on (download_xet.go)
 }
 
 // retryHeadTimeout is the header timeout of the retried HEAD (spec §3.2).
@@ -37,8 +38,12 @@ func (c *Client) fileMetadata(ctx context.Context, r *fileRequest, retry bool) (
 		return nil, fmt.Errorf("%w: no request for %s %s was sent", ErrOffline, r.id, r.filename)
 	}
 	if k := r.known; k != nil {
-		return &resolvedFile{commit: k.commit, etag: k.etag, size: k.size,
-			url: c.resolveURL(r.rt, r.id, k.commit, r.filename)}, nil
+		out := &resolvedFile{commit: k.commit, etag: k.etag, size: k.size,
+			url: c.resolveURL(r.rt, r.id, k.commit, r.filename)}
+		if k.xetHash != "" {
+			out.xet = c.xetKnown(r.rt, r.id, k.commit, k.xetHash)
+		}
+		return out, nil
 	}
 	u := c.resolveURL(r.rt, r.id, r.rev, r.filename)
 	ro := &reqOpts{Retry: retryNever, HeaderTimeout: c.cfg.EtagTimeout}
@@ -62,7 +67,7 @@ func (c *Client) fileMetadata(ctx context.Context, r *fileRequest, retry bool) (
 	if !IsCommitHash(m.CommitHash) {
 		return nil, bad("valid " + HeaderRepoCommit)
 	}
-	out := &resolvedFile{commit: m.CommitHash, etag: m.Etag, size: size, url: u}
+	out := &resolvedFile{commit: m.CommitHash, etag: m.Etag, size: size, url: u, xet: c.xetInfo(m.XetHash, m.XetRefreshRoute)}
 	// Without Xet support a Xet-backed file is fetched through the original
 	// /resolve/ URL (the Hub's bridge serves it); anything else from where
 	// the HEAD pointed. Credentials only ever go to the endpoint's origin.

@@ -40,6 +40,12 @@ func (c *Client) engine(o *DownloadOptions, lim *rate.Limiter) *transfer.Engine 
 // against the etag when it is a sha256 or a git blob id. The caller holds
 // the lock that guards temp.
 func (c *Client) transferTo(ctx context.Context, r *fileRequest, meta *resolvedFile, dest, temp string) error {
+	if meta.xet != nil && !c.cfg.DisableXet {
+		done, err := c.transferXetOrFallBack(ctx, r, meta, dest, temp) // download_xet.go
+		if done || err != nil {
+			return err
+		}
+	}
 	job := transfer.Job{
 		URL:  meta.url,
 		Size: meta.size,
@@ -67,7 +73,7 @@ func (c *Client) transferTo(ctx context.Context, r *fileRequest, meta *resolvedF
 		emit(r.o.Progress, ProgressEvent{Kind: FileFailed, RepoID: r.id, Path: r.filename, Err: err})
 		return err
 	}
-	emit(r.o.Progress, ProgressEvent{Kind: FileVerified, RepoID: r.id, Path: r.filename, Total: meta.size})
+	emit(r.o.Progress, ProgressEvent{Kind: FileVerified, RepoID: r.id, Path: r.filename, Total: meta.size, Transport: TransportHTTP})
 	return nil
 }
 

@@ -61,7 +61,18 @@ type ProgressEvent struct {
 	Files   int   // SnapshotStarted: number of files
 	Cached  bool  // FileDone: served from the cache without a transfer
 	Err     error // FileFailed
+	// Transport (FileVerified) says how the bytes moved: TransportXet or
+	// TransportHTTP; Xet then counts the bytes fetched and read from the
+	// Xet chunk cache.
+	Transport string
+	Xet       *XetStats
 }
+
+// Transports of [ProgressEvent.Transport].
+const (
+	TransportHTTP = "http"
+	TransportXet  = "xet"
+)
 
 // ProgressObserver receives progress events of downloads. The library never
 // prints; the CLI renders these events as bars or JSON lines. Methods are

@@ -249,7 +249,7 @@ func (c *Client) snapshotFile(base *fileRequest, name, commit string, f cache.Tr
 	r := *base
 	r.filename = name
 	r.rev = commit
-	r.known = &knownFile{commit: commit, etag: f.Etag(), size: f.ContentSize()}
+	r.known = &knownFile{commit: commit, etag: f.Etag(), size: f.ContentSize(), xetHash: f.XetHash}
 	return &r
 }
 

@@ -83,7 +83,7 @@ func xetFetch(t *testing.T, tok readToken, hash string, size, start, end int64, 
 		t.Fatal(err)
 	}
 	end = min(end, size-1)
-	units, err := xet.Plan(&rec, start, end-start+1, -1)
+	units, err := xet.Plan(&rec, start, end-start+1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"sync"
 )
 
 // Job says what one term needs from a fetch unit: the decoded bytes of
@@ -16,7 +18,6 @@ type Job struct {
 	Skip      uint64     // leading bytes of the term's output not written
 	Len       int64      // bytes written
 	Out       int64      // output offset of the first written byte
-	FileChunk int        // position of Chunks.Start in the file's chunk sequence, or -1
 }
 
 // Unit is one range to fetch from a xorb, and the jobs it feeds. A unit
@@ -42,18 +43,11 @@ var ErrBadReconstruction = errors.New("xet: inconsistent reconstruction answer")
 
 // Plan turns a reconstruction answer for the file bytes starting at out
 // into fetch units (spec §3.7 step 4). length is the number of bytes the
-// answer must produce (the requested range, clipped to the file). When
-// firstChunk ≥ 0 the answer is for the whole file and jobs carry their
-// position in the file's chunk sequence (starting at firstChunk), so the
-// decoded chunks can be hashed into the file hash.
-func Plan(rec *Reconstruction, out, length int64, firstChunk int) ([]*Unit, error) {
-	if rec.OffsetIntoFirstRange > 0 && firstChunk >= 0 {
-		return nil, fmt.Errorf("%w: offset %d in a whole-file answer", ErrBadReconstruction, rec.OffsetIntoFirstRange)
-	}
+// answer must produce (the requested range, clipped to the file).
+func Plan(rec *Reconstruction, out, length int64) ([]*Unit, error) {
 	units := map[unitKey]*Unit{}
 	var order []*Unit
 	pos, end := out, out+length
-	fileChunk := firstChunk
 	for i, t := range rec.Terms {
 		if pos >= end {
 			break
@@ -97,12 +91,7 @@ func Plan(rec *Reconstruction, out, length int64, firstChunk int) ([]*Unit, erro
 			units[key] = u
 			order = append(order, u)
 		}
-		j := Job{Term: i, Chunks: t.Range, Unpacked: t.UnpackedLength, Skip: skip, Len: n, Out: pos, FileChunk: -1}
-		if firstChunk >= 0 {
-			j.FileChunk = fileChunk
-			fileChunk += t.Range.Len()
-		}
-		u.Jobs = append(u.Jobs, j)
+		u.Jobs = append(u.Jobs, Job{Term: i, Chunks: t.Range, Unpacked: t.UnpackedLength, Skip: skip, Len: n, Out: pos})
 		pos += n
 	}
 	if pos < end {
@@ -111,14 +100,55 @@ func Plan(rec *Reconstruction, out, length int64, firstChunk int) ([]*Unit, erro
 	return order, nil
 }
 
-// FileChunks returns the number of chunks in the file's chunk sequence
-// covered by a whole-file plan, for sizing the leaves of [Unit.Decode].
-func FileChunks(rec *Reconstruction) int {
-	n := 0
-	for _, t := range rec.Terms {
-		n += t.Range.Len()
+// ChunkSink receives every decoded chunk a unit writes, with its offset in
+// the file (the start of the term's output, plus the chunk's position in
+// it), e.g. to compute the file hash with a [FileHasher].
+type ChunkSink interface {
+	Chunk(fileOffset int64, h Hash, size int)
+}
+
+// FileHasher collects chunk hashes by file offset, from units decoded in
+// any order (a chunk seen twice counts once), and computes the file hash.
+// It is safe for concurrent use. Memory: about 48 bytes per chunk.
+type FileHasher struct {
+	mu     sync.Mutex
+	leaves map[int64]Leaf
+}
+
+// Chunk implements [ChunkSink].
+func (f *FileHasher) Chunk(off int64, h Hash, size int) {
+	f.mu.Lock()
+	if f.leaves == nil {
+		f.leaves = map[int64]Leaf{}
 	}
-	return n
+	f.leaves[off] = Leaf{Hash: h, Size: uint64(size)}
+	f.mu.Unlock()
+}
+
+// Hash returns the file hash of a file of size bytes, or an error when the
+// chunks seen do not tile [0, size) exactly.
+func (f *FileHasher) Hash(size int64) (Hash, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	offs := make([]int64, 0, len(f.leaves))
+	for o := range f.leaves {
+		offs = append(offs, o)
+	}
+	slices.Sort(offs)
+	leaves := make([]Leaf, 0, len(offs))
+	var pos int64
+	for _, o := range offs {
+		if o != pos {
+			return Hash{}, fmt.Errorf("%w: chunks do not tile the file at byte %d (next chunk at %d)", ErrBadReconstruction, pos, o)
+		}
+		l := f.leaves[o]
+		leaves = append(leaves, l)
+		pos += int64(l.Size)
+	}
+	if pos != size {
+		return Hash{}, fmt.Errorf("%w: chunks cover %d of %d bytes", ErrBadReconstruction, pos, size)
+	}
+	return FileHash(leaves), nil
 }
 
 // UnitDecoder decodes fetched units; it holds one chunk buffer and reusable
@@ -136,13 +166,11 @@ func NewUnitDecoder() *UnitDecoder {
 
 // Decode reads the serialized chunks of u from r, one at a time, and
 // writes each job's bytes to w at their output offsets, minus base (so a
-// caller writing into a file that starts at the range start passes the
-// range start). leaves, when non-nil, receives (hash, size) of every chunk
-// at its position in the file's chunk sequence. The stream must hold exactly
-// the unit's chunks; each job's chunks must decode to its term's length.
-// onChunk, when non-nil, is called with every decoded chunk (e.g. to count
-// progress).
-func (d *UnitDecoder) Decode(r io.Reader, u *Unit, w io.WriterAt, base int64, leaves []Leaf) error {
+// caller writing into a buffer that starts at the range start passes the
+// range start). sink, when non-nil, receives every chunk a job uses, with
+// its file offset and hash. The stream must hold exactly the unit's
+// chunks; each job's chunks must decode to its term's length.
+func (d *UnitDecoder) Decode(r io.Reader, u *Unit, w io.WriterAt, base int64, sink ChunkSink) error {
 	d.x.Reset(r)
 	termPos := make([]uint64, len(u.Jobs)) // decoded bytes of each job's term seen so far
 	for c := u.Range.Chunks.Start; c < u.Range.Chunks.End; c++ {
@@ -161,15 +189,13 @@ func (d *UnitDecoder) Decode(r io.Reader, u *Unit, w io.WriterAt, base int64, le
 			if c < j.Chunks.Start || c >= j.Chunks.End {
 				continue
 			}
-			if leaves != nil && j.FileChunk >= 0 {
+			p0 := termPos[ji]
+			if sink != nil {
 				if !hashed {
 					h, hashed = d.hs.Hash(chunk), true
 				}
-				if k := j.FileChunk + int(c-j.Chunks.Start); k < len(leaves) {
-					leaves[k] = Leaf{Hash: h, Size: uint64(len(chunk))}
-				}
+				sink.Chunk(j.Out-int64(j.Skip)+int64(p0), h, len(chunk))
 			}
-			p0 := termPos[ji]
 			termPos[ji] += uint64(len(chunk))
 			lo := max(p0, j.Skip)
 			hi := min(termPos[ji], j.Skip+uint64(j.Len))

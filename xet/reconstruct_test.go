@@ -61,21 +61,15 @@ func (s sliceWriter) WriteAt(p []byte, off int64) (int, error) {
 }
 
 // fetchAll reconstructs [start,end] through Reconstruct, Plan and Decode.
-func (m *memCAS) fetchAll(t *testing.T, terms []Term, size, start, end uint64, opt ReconstructOptions) ([]byte, []Leaf) {
+func (m *memCAS) fetchAll(t *testing.T, terms []Term, size, start, end uint64, opt ReconstructOptions) ([]byte, *FileHasher) {
 	t.Helper()
 	rec, err := Reconstruct(terms, m.table, start, end, opt)
 	if err != nil {
 		t.Fatalf("[%d,%d]: %v", start, end, err)
 	}
 	end = min(end, size-1)
-	whole := start == 0 && end == size-1 && rec.OffsetIntoFirstRange == 0
-	first := -1
-	var leaves []Leaf
-	if whole {
-		first = 0
-		leaves = make([]Leaf, FileChunks(rec))
-	}
-	units, err := Plan(rec, int64(start), int64(end-start+1), first)
+	fh := &FileHasher{}
+	units, err := Plan(rec, int64(start), int64(end-start+1))
 	if err != nil {
 		t.Fatalf("plan [%d,%d]: %v", start, end, err)
 	}
@@ -84,11 +78,11 @@ func (m *memCAS) fetchAll(t *testing.T, terms []Term, size, start, end uint64, o
 	for _, u := range units {
 		x := m.xorbs[u.Xorb]
 		body := x[u.Range.Bytes.Start : u.Range.Bytes.End+1]
-		if err := d.Decode(bytes.NewReader(body), u, out, int64(start), leaves); err != nil {
+		if err := d.Decode(bytes.NewReader(body), u, out, int64(start), fh); err != nil {
 			t.Fatalf("decode [%d,%d]: %v", start, end, err)
 		}
 	}
-	return out, leaves
+	return out, fh
 }
 
 func TestPackReconstructRoundTrip(t *testing.T) {
@@ -112,12 +106,23 @@ func TestPackReconstructRoundTrip(t *testing.T) {
 			t.Errorf("repeated section not deduplicated: %d new of %d", pa.NewBytes, len(fileA))
 		}
 		size := uint64(len(fileA))
-		got, leaves := cas.fetchAll(t, pa.Terms, size, 0, ^uint64(0), ReconstructOptions{})
+		got, fh := cas.fetchAll(t, pa.Terms, size, 0, ^uint64(0), ReconstructOptions{})
 		if !bytes.Equal(got, fileA) {
 			t.Fatalf("mode %d: whole file differs", mode)
 		}
-		if FileHash(leaves) != pa.Hash {
-			t.Fatalf("mode %d: file hash from decoded chunks differs", mode)
+		if h, err := fh.Hash(int64(size)); err != nil || h != pa.Hash {
+			t.Fatalf("mode %d: file hash from decoded chunks differs: %v", mode, err)
+		}
+		// The same from segments answered separately (chunks at the seams seen twice).
+		seg := &FileHasher{}
+		for a := uint64(0); a < size; a += 333_333 {
+			_, part := cas.fetchAll(t, pa.Terms, size, a, a+333_332, ReconstructOptions{TermLevel: mode == CompressNone})
+			for o, l := range part.leaves {
+				seg.Chunk(o, l.Hash, int(l.Size))
+			}
+		}
+		if h, err := seg.Hash(int64(size)); err != nil || h != pa.Hash {
+			t.Fatalf("mode %d: file hash from segments: %v", mode, err)
 		}
 		// Ranges at chunk boundaries ±1, the last byte, single bytes.
 		ends := Boundaries(fileA)
@@ -187,15 +192,15 @@ func TestReconstructEmptyAndErrors(t *testing.T) {
 	// A term without a covering descriptor, and too few bytes.
 	bad := *rec
 	bad.Xorbs = map[Hash][]FetchEntry{}
-	if _, err := Plan(&bad, 0, int64(len(data)), 0); !errors.Is(err, ErrBadReconstruction) {
+	if _, err := Plan(&bad, 0, int64(len(data))); !errors.Is(err, ErrBadReconstruction) {
 		t.Errorf("missing descriptor: %v", err)
 	}
-	if _, err := Plan(rec, 0, int64(len(data))+1, 0); !errors.Is(err, ErrBadReconstruction) {
+	if _, err := Plan(rec, 0, int64(len(data))+1); !errors.Is(err, ErrBadReconstruction) {
 		t.Errorf("short answer: %v", err)
 	}
 	// Wrong unpacked_length is caught while decoding.
 	rec.Terms[0].UnpackedLength--
-	units, err := Plan(rec, 0, 10, -1)
+	units, err := Plan(rec, 0, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +211,7 @@ func TestReconstructEmptyAndErrors(t *testing.T) {
 	}
 	// Truncated body and extra chunks.
 	rec.Terms[0].UnpackedLength++
-	units, _ = Plan(rec, 0, 10, -1)
+	units, _ = Plan(rec, 0, 10)
 	u = units[0]
 	x = cas.xorbs[u.Xorb][u.Range.Bytes.Start : u.Range.Bytes.End+1]
 	if err := NewUnitDecoder().Decode(bytes.NewReader(x[:len(x)-1]), u, make(sliceWriter, 10), 0, nil); !errors.Is(err, ErrTruncated) {

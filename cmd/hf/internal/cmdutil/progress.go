@@ -48,6 +48,13 @@ type ProgressEvent struct {
 	Files  int    `json:"files,omitempty"`  // snapshot_started: files in the snapshot
 	Cached bool   `json:"cached,omitempty"` // file_done: nothing had to be downloaded
 	Error  string `json:"error,omitempty"`  // file_failed: why
+	// Transport (file_done after a transfer) is how the bytes moved: "xet"
+	// (native Xet) or "http" (one or more GETs of the file); with xet,
+	// XetFetchedBytes and ChunkCacheBytes count the xorb bytes fetched and
+	// read from the Xet chunk cache.
+	Transport       string `json:"transport,omitempty"`
+	XetFetchedBytes int64  `json:"xet_fetched_bytes,omitempty"`
+	ChunkCacheBytes int64  `json:"chunk_cache_bytes,omitempty"`
 }
 
 // Progress renders the library's download progress events: bars on a
@@ -77,6 +84,7 @@ type fileProgress struct {
 	total     int64
 	lastEvent int64 // bytes at the last JSON file_progress event
 	ended     bool
+	verified  hfhub.ProgressEvent // the FileVerified event (transport)
 }
 
 // NewProgress returns a renderer in the given mode writing to w (stderr).
@@ -140,6 +148,10 @@ func (p *Progress) OnProgress(ev hfhub.ProgressEvent) {
 		p.start(key, ev)
 	case hfhub.FileAdvanced:
 		p.advance(key, ev)
+	case hfhub.FileVerified:
+		if fp := p.files[key]; fp != nil {
+			fp.verified = ev
+		}
 	case hfhub.FileDone, hfhub.FileFailed:
 		p.end(key, ev)
 	}
@@ -229,7 +241,11 @@ func (p *Progress) end(key string, ev hfhub.ProgressEvent) {
 	if fp.bar != nil {
 		fp.bar.SetTotal(-1, true) // complete at the current count
 	}
-	p.emit(ProgressEvent{Event: "file_done", Repo: ev.RepoID, File: ev.Path, Bytes: fp.done, Total: fp.total, Cached: ev.Cached})
+	out := ProgressEvent{Event: "file_done", Repo: ev.RepoID, File: ev.Path, Bytes: fp.done, Total: fp.total, Cached: ev.Cached, Transport: fp.verified.Transport}
+	if st := fp.verified.Xet; st != nil {
+		out.XetFetchedBytes, out.ChunkCacheBytes = st.Fetched, st.FromCache
+	}
+	p.emit(out)
 }
 
 // Wait ends every bar still running, waits until the bars are drawn for
