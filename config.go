@@ -54,15 +54,15 @@ type Config struct {
 	// DisableProgressBars is nil when HF_HUB_DISABLE_PROGRESS_BARS is unset
 	// (the caller decides), else its value.
 	DisableProgressBars *bool
-	DisableSymlinks     bool   // HF_HUB_DISABLE_SYMLINKS
-	DisableTelemetry    bool   // HF_HUB_DISABLE_TELEMETRY, DISABLE_TELEMETRY, DO_NOT_TRACK
-	DisableXet          bool   // HF_HUB_DISABLE_XET
+	DisableSymlinks     bool // HF_HUB_DISABLE_SYMLINKS
+	DisableTelemetry    bool // HF_HUB_DISABLE_TELEMETRY, DISABLE_TELEMETRY, DO_NOT_TRACK
+	DisableXet          bool // HF_HUB_DISABLE_XET
 	// XetChunkCacheSize is the size budget of the Xet chunk cache under
 	// XetCacheDir (HF_XET_CHUNK_CACHE_SIZE_BYTES, default 10 GiB; 0 turns
 	// the cache off).
 	XetChunkCacheSize int64
-	UserAgentOrigin     string // appended to the User-Agent as origin/<v> (HF_HUB_USER_AGENT_ORIGIN)
-	Debug               bool   // HF_DEBUG
+	UserAgentOrigin   string // appended to the User-Agent as origin/<v> (HF_HUB_USER_AGENT_ORIGIN)
+	Debug             bool   // HF_DEBUG
 	// HTTPSProxy, HTTPProxy and NoProxy show the proxy variables; requests
 	// use http.ProxyFromEnvironment (or the caller's own http.Client).
 	HTTPSProxy, HTTPProxy, NoProxy string

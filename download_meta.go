@@ -23,7 +23,7 @@ type resolvedFile struct {
 	commit string
 	etag   string
 	size   int64
-	url    string // where to GET the bytes
+	url    string   // where to GET the bytes
 	xet    *xetFile // set for a Xet file when Xet is on (download_xet.go)
 }
 

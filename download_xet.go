@@ -39,11 +39,6 @@ type xetFile struct {
 	refresh string // read-token route, absolute
 }
 
-// errXetUnavailable wraps failures that mean "the CAS cannot be used now"
-// (unreachable, no token route, server errors after retries): the download
-// falls back to the 302.
-var errXetUnavailable = errors.New("xet storage unavailable")
-
 // WithXet turns native Xet downloads on (the default) or off (false: files
 // are fetched through the /resolve redirect, as HF_HUB_DISABLE_XET=1 does).
 func WithXet(enabled bool) Option {

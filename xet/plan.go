@@ -12,12 +12,12 @@ import (
 // chunks [Chunks.Start, Chunks.End), minus Skip leading bytes, Len bytes in
 // all, written at output offset Out.
 type Job struct {
-	Term      int        // index of the term in the reconstruction
-	Chunks    ChunkRange // the term's chunks
-	Unpacked  uint32     // the term's decoded length, checked while decoding
-	Skip      uint64     // leading bytes of the term's output not written
-	Len       int64      // bytes written
-	Out       int64      // output offset of the first written byte
+	Term     int        // index of the term in the reconstruction
+	Chunks   ChunkRange // the term's chunks
+	Unpacked uint32     // the term's decoded length, checked while decoding
+	Skip     uint64     // leading bytes of the term's output not written
+	Len      int64      // bytes written
+	Out      int64      // output offset of the first written byte
 }
 
 // Unit is one range to fetch from a xorb, and the jobs it feeds. A unit
