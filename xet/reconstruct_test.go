@@ -124,15 +124,18 @@ func TestPackReconstructRoundTrip(t *testing.T) {
 		if h, err := seg.Hash(int64(size)); err != nil || h != pa.Hash {
 			t.Fatalf("mode %d: file hash from segments: %v", mode, err)
 		}
+		if mode != CompressBest {
+			continue // the range grid below does not depend on compression
+		}
 		// Ranges at chunk boundaries ±1, the last byte, single bytes.
 		ends := Boundaries(fileA)
 		points := []uint64{0, 1, size - 1, size - 2}
-		for _, e := range ends[:6] {
+		for _, e := range ends[:4] {
 			points = append(points, uint64(e)-1, uint64(e), uint64(e)+1)
 		}
 		for _, termLevel := range []bool{false, true} {
 			for _, a := range points {
-				for _, b := range []uint64{a, a + 1, a + 70_000, size - 1, size + 100} {
+				for _, b := range []uint64{a, a + 70_000, size + 100} {
 					if b < a || a >= size {
 						continue
 					}
