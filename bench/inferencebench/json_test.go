@@ -1,0 +1,5 @@
+package inferencebench
+
+import "encoding/json"
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
