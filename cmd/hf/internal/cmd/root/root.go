@@ -13,6 +13,7 @@ import (
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/discussions"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/download"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/env"
+	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/jobs"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/inferencecmd"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/models"
 	mountcmd "github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/mount"
@@ -87,6 +88,7 @@ func register(cmd *cobra.Command, f *cmdutil.Factory) {
 		discussions.NewCmd(f),
 		download.NewCmd(f, nil),
 		env.NewCmd(f, nil),
+		jobs.NewCmd(f),
 		inferencecmd.NewChatCmd(f, nil),
 		inferencecmd.NewCmd(f),
 		models.NewCmd(f),
