@@ -135,7 +135,7 @@ const maxErrorBody = 1 << 20
 
 var (
 	apiRepoPathRE     = regexp.MustCompile(`^/api/(models|datasets|spaces|kernels)/([^/]+)(?:/([^/]+))?`)
-	repoRouteSegments = map[string]bool{"resolve": true, "tree": true, "refs": true, "revision": true, "commits": true, "commit": true, "paths-info": true, "preupload": true, "discussions": true, "settings": true, "treesize": true, "branch": true, "tag": true, "super-squash": true, "xet-read-token": true, "parquet": true, "likers": true, "raw": true, "blob": true}
+	repoRouteSegments = map[string]bool{"resolve": true, "tree": true, "refs": true, "revision": true, "commits": true, "commit": true, "paths-info": true, "preupload": true, "discussions": true, "settings": true, "treesize": true, "branch": true, "tag": true, "super-squash": true, "like": true, "duplicate": true, "lfs-files": true, "xet-read-token": true, "parquet": true, "likers": true, "raw": true, "blob": true}
 )
 
 // repoFromURL extracts the repo type and id from an API or /resolve/ URL

@@ -84,7 +84,7 @@ func (s *Server) repoJSON(r *http.Request, ri store.RepoInfo, c *store.Commit, s
 		"private":      ri.Private,
 		"gated":        gatedJSON(ri.Gated),
 		"disabled":     false,
-		"likes":        0,
+		"likes":        len(ri.Likes),
 		"tags":         s.tags(ri, c, card),
 		"usedStorage":  usedStorage(c),
 	}

@@ -74,6 +74,7 @@ func (s *Server) registerReadRoutes() {
 	s.handleRepoAPI("auth-check", accessRead, s.handleAuthCheck)
 	s.handleRepoWeb("resolve", accessRead, s.handleResolve)
 	s.handleRepoWeb("raw", accessRead, s.handleRaw)
+	s.registerUserRoutes()
 }
 
 // routeRepo dispatches the repo-scoped API and file routes.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 )
 
@@ -83,5 +84,51 @@ func TestSuperSquash(t *testing.T) {
 	}
 	if _, err := s.SuperSquash(ctx, Model, "acme/none", SquashRequest{}); !errors.Is(err, ErrRepoNotFound) {
 		t.Errorf("missing repo: %v", err)
+	}
+}
+
+func TestSetLike(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateRepo(ctx, Model, "acme/liked", CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := s.Repo(Model, "acme/liked")
+	for _, step := range []struct {
+		user  string
+		liked bool
+		want  []string
+	}{
+		{"bob", true, []string{"bob"}},
+		{"carol", true, []string{"bob", "carol"}},
+		{"bob", true, []string{"bob", "carol"}},
+		{"bob", false, []string{"carol"}},
+		{"dave", false, []string{"carol"}},
+	} {
+		if err := s.SetLike(ctx, Model, "acme/liked", step.user, step.liked); err != nil {
+			t.Fatal(err)
+		}
+		info, _ := s.Repo(Model, "acme/liked")
+		var got []string
+		for _, l := range info.Likes {
+			got = append(got, l.User)
+		}
+		if !slices.Equal(got, step.want) {
+			t.Fatalf("after %+v: likes %v, want %v", step, got, step.want)
+		}
+	}
+	if len(before.Likes) != 0 {
+		t.Fatalf("an earlier RepoInfo changed: %v", before.Likes)
+	}
+	reopened, _ := Open(dir)
+	if info, _ := reopened.Repo(Model, "acme/liked"); !info.LikedBy("carol") || info.LikedBy("bob") {
+		t.Fatalf("likes after reopening: %v", info.Likes)
+	}
+	if err := s.SetLike(ctx, Model, "acme/liked", "-bad", true); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("bad user: %v", err)
 	}
 }

@@ -165,6 +165,9 @@ type RepoInfo struct {
 	// sorted by user; see [RepoInfo.HasAccess] and [Store.SetAccess].
 	// Shared between copies: never modify it.
 	Access []AccessRequest `json:"access,omitempty"`
+	// Likes lists the users who like the repository, in the order they
+	// did; see [Store.SetLike]. Shared between copies: never modify it.
+	Likes []Like `json:"likes,omitempty"`
 	// Head is the commit id of the main branch.
 	Head string `json:"-"`
 	// LastModified is the date of the head commit.
