@@ -39,6 +39,10 @@ interop_start_hf_serve "$tmp"
 echo "interop: hf serve is at $INTEROP_URL; running the JS client"
 node interop/js/check.mjs --manifest "$INTEROP_MANIFEST" --endpoint "$INTEROP_URL" --hf "$tmp/hf" || status=1
 interop_stop
+echo "interop: hf serve --xet; the JS client must download LFS files through Xet (docs/xet.md)"
+INTEROP_SERVE_ARGS=--xet interop_start_hf_serve "$tmp"
+node interop/js/check.mjs --manifest "$INTEROP_MANIFEST" --endpoint "$INTEROP_URL" --hf "$tmp/hf" --xet || status=1
+interop_stop
 if [ "$status" -ne 0 ]; then
   echo "interop: hf serve log (last 40 lines):"
   tail -n 40 "$tmp/serve.log" || true

@@ -26,6 +26,9 @@ const { values: args } = parseArgs({
     verbose: { type: "boolean", default: false },
     hf: { type: "string" },
     keep: { type: "boolean", default: false },
+    // --xet: the server runs with --xet; LFS downloads must go through
+    // /v2/reconstructions and presigned xorb ranges (without Authorization).
+    xet: { type: "boolean", default: false },
   },
 });
 if (!args.manifest) {
@@ -307,6 +310,10 @@ async function checkRepo(r) {
         const buf = await blob.arrayBuffer();
         expectEqual(buf.byteLength, files[p].size, `bytes of ${p}`);
         expectEqual(sha256(buf), files[p].sha256, `sha256 of ${p}`);
+      }
+      if (args.xet && paths.some((p) => files[p].lfs)) {
+        expect(requestLog.some((l) => l.includes("/v2/reconstructions/") && / -> 200/.test(l)), "--xet: no /v2/reconstructions answered 200: the LFS files did not come through Xet");
+        expect(requestLog.some((l) => l.includes("/xet-xorb/") && / -> 20[06]/.test(l)), "--xet: no presigned xorb range fetched");
       }
     });
 
