@@ -191,14 +191,6 @@ func sortedKeys(m map[string]string) []string {
 	return keys
 }
 
-func labelsOf(m map[string]string) string {
-	var parts []string
-	for _, k := range sortedKeys(m) {
-		parts = append(parts, k+"="+m[k])
-	}
-	return strings.Join(parts, ",")
-}
-
 func commandOf(cmd []string) string {
 	s := strings.Join(cmd, " ")
 	if len(s) > 50 {
