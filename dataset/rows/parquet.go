@@ -17,11 +17,14 @@ type parquetFile struct {
 	name   string
 	f      *parquet.File
 	ra     *chunkReaderAt // nil unless prefetching
-	conv   parquet.Conversion
 	schema *Schema
 	cols   []*pnode // output columns, in output order
-	nleaf  int      // leaf columns of the projected schema
 	flat   bool     // every output column is a non-repeated leaf
+	// leafFile maps the leaf positions the pnodes use (output columns'
+	// leaves, in output order) to the file's leaf column indexes;
+	// leafRep holds their maximum repetition levels.
+	leafFile []int
+	leafRep  []int
 	// fileLeaves are the file's leaf column indexes the projection reads.
 	fileLeaves []int
 }
@@ -95,30 +98,25 @@ func newParquetFile(name string, r io.ReaderAt, size int64, o *Options) (*parque
 			}
 		}
 	}
-	schema := fileSchema
-	if len(o.Columns) > 0 {
-		g := parquet.Group{}
-		for _, c := range want {
-			g[c] = byName[c]
-		}
-		schema = parquet.NewSchema(fileSchema.Name(), g)
-		if pf.conv, err = parquet.Convert(schema, fileSchema); err != nil {
-			return nil, fmt.Errorf("%s: projecting columns %v: %w", name, want, err)
-		}
-	}
-	// Leaf numbering follows the projected schema's field order.
-	first := map[string]int{}
+	// Each top-level field's leaves are contiguous in the file, depth first.
+	fileFirst := map[string]int{}
 	next := 0
-	for _, fl := range schema.Fields() {
-		first[fl.Name()] = next
+	for _, fl := range fields {
+		fileFirst[fl.Name()] = next
 		next += leafCount(fl)
 	}
-	pf.nleaf = next
 	pf.flat = true
+	pos := 0
 	for _, c := range want {
-		p := compile(c, byName[c], first[c])
+		node := byName[c]
+		p := compile(c, node, pos)
 		pf.flat = pf.flat && p.kind == leafNode && p.n == 1
 		pf.cols = append(pf.cols, p)
+		for k := range p.n {
+			pf.leafFile = append(pf.leafFile, fileFirst[c]+k)
+		}
+		pf.leafRep = repLevels(node, 0, pf.leafRep)
+		pos += p.n
 	}
 	pf.schema = NewSchema(slices.Clone(want)...)
 	wanted := map[string]bool{}
@@ -167,9 +165,6 @@ func (pf *parquetFile) scan(ctx context.Context, o *Options, yield func(Row, err
 	}
 	var base int64 // index of the first row of the current group, in this scan
 	skip := o.Offset
-	var a assembler
-	cols := make([][]parquet.Value, pf.nleaf)
-	buf := make([]parquet.Row, 512)
 	for _, gi := range sel {
 		if gi < 0 || gi >= len(groups) {
 			yield(Row{}, fmt.Errorf("%s: row group %d does not exist (the file has %d)", pf.name, gi, len(groups)))
@@ -192,51 +187,10 @@ func (pf *parquetFile) scan(ctx context.Context, o *Options, yield func(Row, err
 				return
 			}
 		}
-		if pf.conv != nil {
-			rg = parquet.ConvertRowGroup(rg, pf.conv)
+		if !pf.scanGroup(rg, skip, &base, yield) {
+			return
 		}
-		rr := rg.Rows()
-		if skip > 0 {
-			if err := rr.SeekToRow(skip); err != nil {
-				rr.Close()
-				yield(Row{}, pf.corrupt(base+skip, err))
-				return
-			}
-			base += skip
-			skip = 0
-		}
-		for {
-			k, err := rr.ReadRows(buf)
-			for i := range k {
-				row, rerr := pf.row(buf[i], cols, &a)
-				if rerr != nil {
-					rr.Close()
-					yield(Row{}, pf.corrupt(base, rerr))
-					return
-				}
-				base++
-				if !yield(row, nil) {
-					rr.Close()
-					return
-				}
-			}
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				rr.Close()
-				if ctx.Err() != nil {
-					yield(Row{}, ctx.Err())
-				} else {
-					yield(Row{}, pf.corrupt(base, err))
-				}
-				return
-			}
-			if k == 0 {
-				break
-			}
-		}
-		rr.Close()
+		skip = 0
 	}
 }
 
@@ -246,33 +200,4 @@ func (pf *parquetFile) corrupt(row int64, err error) error {
 		return err
 	}
 	return &Error{File: pf.name, Row: row, Err: err}
-}
-
-func (pf *parquetFile) row(r parquet.Row, cols [][]parquet.Value, a *assembler) (Row, error) {
-	vals := make([]any, len(pf.cols))
-	if pf.flat && len(r) == pf.nleaf {
-		for i, p := range pf.cols {
-			v := r[p.first]
-			if !v.IsNull() {
-				vals[i] = p.conv(v)
-			}
-		}
-		return Row{schema: pf.schema, values: vals}, nil
-	}
-	clear(cols)
-	r.Range(func(ci int, vs []parquet.Value) bool {
-		if ci < len(cols) {
-			cols[ci] = vs
-		}
-		return true
-	})
-	a.reset(cols)
-	for i, p := range pf.cols {
-		v, err := a.read(p, 0, 0)
-		if err != nil {
-			return Row{}, &Error{File: pf.name, Column: p.name, Err: err}
-		}
-		vals[i] = v
-	}
-	return Row{schema: pf.schema, values: vals}, nil
 }
