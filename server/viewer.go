@@ -1,7 +1,9 @@
 package server
 
 import (
+	"context"
 	"errors"
+	"os"
 	"net/http"
 
 	"github.com/hfhub-go/hfhub/store"
@@ -52,7 +54,7 @@ func (v viewerSource) Snapshot(r *http.Request, id, rev string) (*viewerserver.S
 		}
 		return nil, err
 	}
-	snap := &viewerserver.Snapshot{Commit: c.ID}
+	snap := &viewerserver.Snapshot{Commit: c.ID, Message: c.Title + "\n" + c.Message}
 	for _, f := range c.Files() {
 		snap.Files = append(snap.Files, viewerserver.File{Path: f.Path, Size: f.Size})
 	}
@@ -73,4 +75,37 @@ func (v viewerSource) Open(id, commit, path string) (viewerserver.ReadAtCloser, 
 		return nil, 0, err
 	}
 	return b, f.Size, nil
+}
+
+// StoreExport commits the Parquet export of a dataset to
+// refs/convert/parquet, replacing what was there (a read-only server has
+// no store and makes no export).
+func (v viewerSource) StoreExport(ctx context.Context, id, sourceCommit string, files map[string]string) error {
+	st := v.s.store
+	if st == nil {
+		return nil
+	}
+	req := store.CommitRequest{Revision: "refs/convert/parquet", Title: "Update parquet files", Message: viewerserver.ExportMessage(sourceCommit), Author: "parquet-converter"}
+	if c, err := st.Resolve(store.Dataset, id, req.Revision); err == nil {
+		req.ParentCommit = c.ID
+		for _, f := range c.Files() {
+			if _, keep := files[f.Path]; !keep {
+				req.Ops = append(req.Ops, store.Op{Kind: store.OpDelete, Path: f.Path})
+			}
+		}
+	}
+	for path, local := range files {
+		f, err := os.Open(local)
+		if err != nil {
+			return err
+		}
+		b, err := st.PutBlob(ctx, f)
+		f.Close()
+		if err != nil {
+			return err
+		}
+		req.Ops = append(req.Ops, store.Op{Kind: store.OpAdd, Path: path, SHA256: b.SHA256, LFS: store.LFSAlways})
+	}
+	_, err := st.Commit(ctx, store.Dataset, id, req)
+	return err
 }

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"iter"
 	"slices"
 	"strings"
 	"sync"
@@ -303,5 +304,27 @@ func TestTakeSkipShuffle(t *testing.T) {
 	s3 := collect(t, rows.Shuffle(seq(), 64, 43))
 	if len(s1) != 500 || !slices.Equal(nums(s1), nums(s2)) || slices.Equal(nums(s1), nums(s3)) {
 		t.Fatalf("shuffle: %d rows, same seed equal %v, other seed equal %v", len(s1), slices.Equal(nums(s1), nums(s2)), slices.Equal(nums(s1), nums(s3)))
+	}
+}
+
+func TestWriteParquet(t *testing.T) {
+	jsonl := "{\"text\":\"a\",\"label\":1,\"score\":0.5,\"tags\":[\"x\"]}\n{\"text\":null,\"label\":2,\"score\":1,\"ok\":true}\n{\"label\":3,\"text\":\"c\",\"score\":null}\n"
+	open := func() iter.Seq2[rows.Row, error] {
+		return rows.ReadStream(context.Background(), "t.jsonl", strings.NewReader(jsonl), nil)
+	}
+	var b bytes.Buffer
+	n, err := rows.WriteParquet(&b, open)
+	if err != nil || n != 3 {
+		t.Fatalf("WriteParquet: %d %v", n, err)
+	}
+	got, err := readAll(t, "c.parquet", b.Bytes(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "{\"text\":\"a\",\"label\":1,\"score\":0.5,\"tags\":\"[\\\"x\\\"]\",\"ok\":null}\n" +
+		"{\"text\":null,\"label\":2,\"score\":1,\"tags\":null,\"ok\":true}\n" +
+		"{\"text\":\"c\",\"label\":3,\"score\":null,\"tags\":null,\"ok\":null}\n"
+	if s := jsonOf(got); s != want {
+		t.Errorf("converted:\n got %s\nwant %s", s, want)
 	}
 }

@@ -7,8 +7,10 @@
 //    encodings, dictionary and plain, nested lists/structs/maps, nulls,
 //    dates, timestamps, decimals, small ints, floats); our reader, DuckDB
 //    and hyparquet read each, and every row must agree.
-// 2. rowsdump -write makes Parquet files with parquet-go (what hfhub
-//    writes); DuckDB and hyparquet must read the same rows as our reader.
+// 2. rowsdump -write makes Parquet files with parquet-go, and converts
+//    JSON Lines and CSV with rows.WriteParquet (what hf serve puts on
+//    refs/convert/parquet); DuckDB and hyparquet must read the same rows
+//    as our reader.
 // Exits 1 on any disagreement.
 import { DuckDBInstance } from '@duckdb/node-api';
 import { parquetReadObjects, asyncBufferFromFile } from 'hyparquet';

@@ -62,6 +62,10 @@ func (s *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("X-Revision", snap.Commit)
 	st := s.state(r.Context(), snap, id)
+	if err := s.export(r, st); err != nil {
+		s.fail(w, http.StatusInternalServerError, "UnexpectedError", "converting the dataset to Parquet: "+err.Error())
+		return
+	}
 	var v any
 	switch r.URL.Path {
 	case "/is-valid":

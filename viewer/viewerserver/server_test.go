@@ -13,6 +13,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/hfhub-go/hfhub/dataset/rows"
 	"github.com/hfhub-go/hfhub/hubtest"
 	"github.com/hfhub-go/hfhub/viewer"
 )
@@ -269,5 +270,64 @@ func TestViewerClientAgainstServer(t *testing.T) {
 	authed := viewer.New(hub.URL, http.DefaultClient, "hf_reader")
 	if s, err := authed.Splits(ctx, "acme/secret", ""); err != nil || len(s.Splits) != 1 {
 		t.Errorf("private with token: %+v %v", s, err)
+	}
+}
+
+func TestParquetExportOfJSONLines(t *testing.T) {
+	hub := newHub(t)
+	v := viewer.New(hub.URL, http.DefaultClient, "")
+	ctx := t.Context()
+	pq, err := v.Parquet(ctx, "acme/reviews", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pq.ParquetFiles) != 2 || pq.ParquetFiles[0].Filename != "0000.parquet" || !strings.Contains(pq.ParquetFiles[0].URL, "/resolve/refs%2Fconvert%2Fparquet/default/") {
+		t.Fatalf("parquet export: %+v", pq.ParquetFiles)
+	}
+	// The export is a commit on refs/convert/parquet holding what the
+	// JSON Lines hold, read back through the Hub API.
+	resp, err := http.Get(pq.ParquetFiles[1].URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	n := 0
+	for r, err := range rows.Read(ctx, "0000.parquet", bytes.NewReader(data), int64(len(data)), nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s, _ := r.String("text"); n == 1 && s != "review 1 awful plot" {
+			t.Errorf("row 1 text %q", s)
+		}
+		if strings.Join(r.Columns(), ",") != "text,label" {
+			t.Fatalf("columns %v", r.Columns())
+		}
+		n++
+	}
+	if pq.ParquetFiles[1].Split != "train" || n != 150 {
+		t.Errorf("export of train: split %s, %d rows", pq.ParquetFiles[1].Split, n)
+	}
+	// Asked again, or after a restart of the answer cache, no new export
+	// commit is made for the same source commit.
+	before, _ := hub.Store().Resolve("dataset", "acme/reviews", "refs/convert/parquet")
+	if _, err := v.Parquet(ctx, "acme/reviews", "default"); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := hub.Store().Resolve("dataset", "acme/reviews", "refs/convert/parquet")
+	if before == nil || after == nil || before.ID != after.ID {
+		t.Errorf("export commit changed: %v -> %v", before, after)
+	}
+	// A push makes a new commit; the next answer exports it.
+	if _, err := hub.Commit("dataset", "acme/reviews", "main", "more", map[string][]byte{"test.jsonl": []byte("{\"text\":\"new\",\"label\":0}\n{\"text\":\"x\",\"label\":1}\n")}, nil); err != nil {
+		t.Fatal(err)
+	}
+	rowsPage, err := v.Rows(ctx, "acme/reviews", "default", "test", 0, 10)
+	if err != nil || rowsPage.NumRowsTotal != 2 {
+		t.Fatalf("rows after push: %+v %v", rowsPage, err)
+	}
+	latest, _ := hub.Store().Resolve("dataset", "acme/reviews", "refs/convert/parquet")
+	if latest == nil || latest.ID == after.ID {
+		t.Errorf("no new export after the push")
 	}
 }

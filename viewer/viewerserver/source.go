@@ -26,6 +26,8 @@ type Snapshot struct {
 	Commit string
 	// Files are every file of the commit.
 	Files []File
+	// Message is the commit message (title and body).
+	Message string
 }
 
 // Source gives the server the datasets it serves.

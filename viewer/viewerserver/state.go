@@ -26,6 +26,9 @@ type snapshotState struct {
 
 	mu     sync.Mutex
 	splits map[[2]string]*splitState
+
+	exportOnce sync.Once
+	exportErr  error
 }
 
 // splitState is one split of one commit; scan fills it once.

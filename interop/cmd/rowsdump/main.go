@@ -10,8 +10,10 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"iter"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/parquet-go/parquet-go"
@@ -115,6 +117,36 @@ func writeFixtures(dir string) error {
 			r.Opt = &s
 		}
 		recs[i] = r
+	}
+	// What the server's refs/convert/parquet export writes from JSON Lines
+	// and CSV (rows.WriteParquet).
+	var jsonl strings.Builder
+	for i := range 3000 {
+		switch {
+		case i%10 == 0:
+			fmt.Fprintf(&jsonl, "{\"id\":%d,\"text\":null,\"score\":%d,\"ok\":%t}\n", i, i, i%3 == 0)
+		default:
+			fmt.Fprintf(&jsonl, "{\"id\":%d,\"text\":\"line %d \\\"q\\\" é\",\"score\":%g,\"ok\":%t,\"meta\":{\"n\":[%d]}}\n", i, i, float64(i)/8, i%3 == 0, i)
+		}
+	}
+	var csvData strings.Builder
+	csvData.WriteString("name,count,ratio\n")
+	for i := range 2000 {
+		fmt.Fprintf(&csvData, "n%d,%d,%g\n", i%17, i, float64(i)/3)
+	}
+	for name, src := range map[string]string{"converted-jsonl.jsonl": jsonl.String(), "converted-csv.csv": csvData.String()} {
+		f, err := os.Create(filepath.Join(dir, strings.TrimSuffix(name, filepath.Ext(name))+".parquet"))
+		if err != nil {
+			return err
+		}
+		if _, err := rows.WriteParquet(f, func() iter.Seq2[rows.Row, error] {
+			return rows.ReadStream(context.Background(), name, strings.NewReader(src), nil)
+		}); err != nil {
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return err
+		}
 	}
 	for name, codec := range map[string]compress.Codec{"go-snappy": &parquet.Snappy, "go-zstd": &parquet.Zstd, "go-gzip": &parquet.Gzip, "go-none": &parquet.Uncompressed} {
 		f, err := os.Create(filepath.Join(dir, name+".parquet"))
