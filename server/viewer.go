@@ -3,8 +3,8 @@ package server
 import (
 	"context"
 	"errors"
-	"os"
 	"net/http"
+	"os"
 
 	"github.com/hfhub-go/hfhub/store"
 	"github.com/hfhub-go/hfhub/viewer/viewerserver"

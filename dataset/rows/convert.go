@@ -14,13 +14,13 @@ import (
 
 // Column kinds a converted Parquet file holds.
 const (
-	kindNone = "null"
-	kindI64  = "int64"
-	kindF64  = "float64"
+	kindNone    = "null"
+	kindI64     = "int64"
+	kindF64     = "float64"
 	kindBoolean = "bool"
-	kindStr  = "string"
-	kindTime = "timestamp"
-	kindJSON = "json"
+	kindStr     = "string"
+	kindTime    = "timestamp"
+	kindJSON    = "json"
 )
 
 func cellKind(v any) string {
