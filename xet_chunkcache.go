@@ -70,31 +70,41 @@ func (cc *xetChunkCache) xorbDir(h xet.Hash) string {
 	return filepath.Join(cc.dir, s[:2], s)
 }
 
-// lookup finds a cached range of the xorb covering r.
-func (cc *xetChunkCache) lookup(h xet.Hash, r xet.ChunkRange) (string, xet.ChunkRange, bool) {
+// entryName names a cached range: its chunks and the xorb byte offset of
+// its first chunk ({start}-{end}@{byte}), so a unit inside it is read from
+// its own offset.
+func entryName(r xet.FetchRange) string {
+	return strconv.Itoa(int(r.Chunks.Start)) + "-" + strconv.Itoa(int(r.Chunks.End)) + "@" + strconv.FormatUint(r.Bytes.Start, 10)
+}
+
+// lookup finds a cached range of the xorb covering r; it returns the file
+// and the offset in it of r's first chunk.
+func (cc *xetChunkCache) lookup(h xet.Hash, r xet.FetchRange) (string, int64, bool) {
 	entries, err := os.ReadDir(cc.xorbDir(h))
 	if err != nil {
-		return "", xet.ChunkRange{}, false
+		return "", 0, false
 	}
 	for _, e := range entries {
-		a, b, ok := strings.Cut(e.Name(), "-")
+		rng, at, ok := strings.Cut(e.Name(), "@")
+		a, b, ok2 := strings.Cut(rng, "-")
 		s, err1 := strconv.ParseUint(a, 10, 32)
 		t, err2 := strconv.ParseUint(b, 10, 32)
-		if !ok || err1 != nil || err2 != nil {
+		off, err3 := strconv.ParseUint(at, 10, 64)
+		if !ok || !ok2 || err1 != nil || err2 != nil || err3 != nil {
 			continue
 		}
 		cr := xet.ChunkRange{Start: uint32(s), End: uint32(t)}
-		if cr.Contains(r) {
-			return filepath.Join(cc.xorbDir(h), e.Name()), cr, true
+		if cr.Contains(r.Chunks) && r.Bytes.Start >= off {
+			return filepath.Join(cc.xorbDir(h), e.Name()), int64(r.Bytes.Start - off), true
 		}
 	}
-	return "", xet.ChunkRange{}, false
+	return "", 0, false
 }
 
 // decode serves unit u from a cached range if one covers it; it returns
 // whether it did and the cached bytes read. A damaged entry is removed.
 func (cc *xetChunkCache) decode(dec *xet.UnitDecoder, u *xet.Unit, w io.WriterAt, sink xet.ChunkSink) (bool, int64) {
-	path, cr, ok := cc.lookup(u.Xorb, u.Range.Chunks)
+	path, off, ok := cc.lookup(u.Xorb, u.Range)
 	if !ok {
 		return false, 0
 	}
@@ -103,10 +113,8 @@ func (cc *xetChunkCache) decode(dec *xet.UnitDecoder, u *xet.Unit, w io.WriterAt
 		return false, 0
 	}
 	defer f.Close()
-	wide := *u
-	wide.Range.Chunks = cr
-	counted := &countingReader{r: f}
-	if err := dec.Decode(counted, &wide, w, 0, sink); err != nil {
+	counted := &countingReader{r: io.NewSectionReader(f, off, u.Size())}
+	if err := dec.Decode(counted, u, w, 0, sink); err != nil {
 		_ = os.Remove(path) // damaged: fetch again
 		return false, 0
 	}
@@ -139,8 +147,7 @@ func (cc *xetChunkCache) writer(u *xet.Unit) *chunkCacheWriter {
 	if err != nil {
 		return nil
 	}
-	name := strconv.Itoa(int(u.Range.Chunks.Start)) + "-" + strconv.Itoa(int(u.Range.Chunks.End))
-	return &chunkCacheWriter{f: f, dest: filepath.Join(dir, name)}
+	return &chunkCacheWriter{f: f, dest: filepath.Join(dir, entryName(u.Range))}
 }
 
 // finish publishes the cached range when the unit decoded completely.
