@@ -17,6 +17,14 @@ parts:
           `hf download` downloaded, Python finds offline.
   upload  create_repo, upload_file (small and LFS), upload_folder,
           delete_file, create_branch, create_tag, each read back.
+  methods every other public HfApi method for repos, files, refs, commits,
+          cards and users (create_commit with copies, deletes and a PR,
+          validate-yaml refusals, super_squash_history, delete_files,
+          delete_folder, upload_large_folder, list_repo_commits, likes,
+          list_lfs_files, list_models filters and paging, user and
+          organization overviews, ModelCard/DatasetCard load and push,
+          metadata_update, move_repo, update_repo_settings, delete_repo);
+          needs --write-token (and --admin-token for the organization).
 
 Each check prints "ok   <name>" or "FAIL <name>: <why>" followed by the
 requests the client made during that check; the last line is
@@ -43,7 +51,10 @@ def parse_args():
     p.add_argument("--manifest", required=True, help="manifest JSON written by interop-fixtures")
     p.add_argument("--endpoint", help="server URL (default: the manifest's endpoint)")
     p.add_argument("--hf", help="path to our hf binary (needed by the cache part)")
-    p.add_argument("--parts", default="api,cache,upload", help="comma-separated: api,cache,upload")
+    p.add_argument("--parts", default="api,cache,upload", help="comma-separated: api,cache,upload,methods")
+    p.add_argument("--write-token", help="a write token of the manifest's owner (default: the manifest's)")
+    p.add_argument("--read-token", help="a read token of the owner (default: the manifest's)")
+    p.add_argument("--admin-token", help="an admin token, to make an organization repo (methods part)")
     p.add_argument("--verbose", action="store_true", help="print the requests of passing checks too")
     p.add_argument("--keep", action="store_true", help="keep the temporary caches")
     return p.parse_args()
@@ -200,7 +211,10 @@ def find_repo(repo_id):
 
 
 API = HfApi(endpoint=ENDPOINT)
-TOKENS = MANIFEST.get("tokens") or {}
+TOKENS = dict(MANIFEST.get("tokens") or {})
+for _kind in ("write", "read", "admin"):
+    if getattr(ARGS, _kind + "_token"):
+        TOKENS[_kind] = getattr(ARGS, _kind + "_token")
 
 # ---- part 1: the read API -------------------------------------------------
 
@@ -824,6 +838,219 @@ def part_upload():
     check("upload: refused with a read token and without a token", refused)
 
 
+
+# ---- part 4: every other public method of the areas we serve --------------
+
+
+def part_methods():
+    from huggingface_hub import CommitOperationAdd, CommitOperationCopy, CommitOperationDelete, DatasetCard, ModelCard, metadata_update
+
+    token = TOKENS.get("write")
+    if not token:
+        print("skip methods: no write token (--write-token)")
+        return
+    owner = MANIFEST["owner"]
+    api = HfApi(endpoint=ENDPOINT, token=token)
+    rid = f"{owner}/py-methods-{uuid.uuid4().hex[:8]}"
+    src = os.path.join(WORK, "methods-src")
+    os.makedirs(os.path.join(src, "sub"), exist_ok=True)
+    state = {}
+
+    def users():
+        me = api.whoami()
+        expect_eq(me["name"], owner, "whoami name")
+        u = api.get_user_overview(owner)
+        expect_eq(u.username, owner, "get_user_overview username")
+        expect(u.num_models and u.num_models >= 1, f"num_models: {u.num_models}")
+        expect_eq(list(api.list_user_followers(owner)), [], "list_user_followers")
+        expect_eq(list(api.list_user_following(owner)), [], "list_user_following")
+        expect_raises(HfHubHTTPError, lambda: api.get_user_overview("no-such-user-here"), "get_user_overview(missing)")
+        api.auth_check("interop/tiny-model")
+        expect_eq(api.get_full_repo_name("x"), f"{owner}/x", "get_full_repo_name")
+
+    check("methods: whoami, get_user_overview, list_user_followers/following, auth_check, get_full_repo_name", users)
+
+    def tags():
+        mt = api.get_model_tags()
+        expect(any(t["id"] == "text-generation" for t in mt.get("pipeline_tag", [])), f"get_model_tags: {mt}")
+        dt = api.get_dataset_tags()
+        expect(isinstance(dt, dict), f"get_dataset_tags: {dt!r}")
+
+    check("methods: get_model_tags, get_dataset_tags", tags)
+
+    def listings():
+        got = [m.id for m in api.list_models(author=owner, pipeline_tag="text-generation", filter="transformers", sort="created_at", limit=10, full=True)]
+        expect("interop/tiny-model" in got, f"list_models(pipeline_tag, filter, sort, full): {got}")
+        expect_eq([m.id for m in api.list_models(filter="interop", author=owner)], ["interop/tiny-model"], "list_models(filter=tag)")
+        expect_eq([m.id for m in api.list_models(gated=True, author=owner)], [m["id"] for m in MANIFEST["repos"] if m["type"] == "model" and m.get("gated") and m["id"].startswith(owner + "/")], "list_models(gated=True)")
+        expect_eq(list(api.list_models(apps=["ollama"], author=owner)), [], "list_models(apps=ollama): no GGUF here")
+        expect_eq(list(api.list_models(inference_provider="all", author=owner)), [], "list_models(inference_provider=all)")
+        every = [m.id for m in api.list_models(expand=["author", "sha", "downloads", "likes", "tags"])]
+        expect(len(every) >= 2 and len(every) == len(set(every)), f"list_models(expand) over pages: {every}")
+        expect_raises(HfHubHTTPError, lambda: list(api.list_models(expand=["nope"])), "list_models(expand=[unknown])")
+        expect_eq([d.id for d in api.list_datasets(author=owner, filter="license:mit")], [d["id"] for d in public_repos() if d["type"] == "dataset"], "list_datasets(filter=license:mit)")
+        expect_eq(list(api.list_datasets(author=owner, language="zu")), [], "list_datasets(language=zu)")
+        list(api.list_spaces(author=owner))
+
+    check("methods: list_models / list_datasets / list_spaces filters, expand, paging", listings)
+
+    def create():
+        api.create_repo(rid, private=False)
+        api.update_repo_settings(rid, gated="auto")
+        expect_eq(api.model_info(rid).gated, "auto", "gated after update_repo_settings")
+        api.update_repo_settings(rid, gated=False, private=True)
+        info = api.repo_info(rid)
+        expect(info.private and not info.gated, f"private/gated after update_repo_settings: {info.private} {info.gated}")
+        api.update_repo_settings(rid, private=False)
+
+    check("methods: create_repo, update_repo_settings, repo_info", create)
+
+    def readme_refused():
+        bad = b"---\nlicense: [1, 2]\ntags: 3\n---\n# bad\n"
+        with open(os.path.join(src, "README.md"), "wb") as f:
+            f.write(bad)
+        with open(os.path.join(src, "weights.bin"), "wb") as f:
+            f.write(os.urandom(1 << 20))
+        for name, fn in (
+            ("create_commit", lambda: api.create_commit(rid, [CommitOperationAdd("README.md", bad)], commit_message="bad")),
+            ("upload_file", lambda: api.upload_file(path_or_fileobj=bad, path_in_repo="README.md", repo_id=rid)),
+            ("upload_folder", lambda: api.upload_folder(folder_path=src, repo_id=rid)),
+        ):
+            REQUESTS.clear()
+            e = expect_raises(ValueError, fn, name)
+            expect('"tags" must be an array' in str(e), f"{name}: message {e}")
+            sent = [r for r in REQUESTS if "/preupload/" in r or "/commit/" in r or ".git/" in r]
+            expect_eq(sent, [], f"{name}: requests after validate-yaml refused the README")
+        import warnings
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            api.upload_file(path_or_fileobj=b"no metadata\n", path_in_repo="README.md", repo_id=rid)
+        expect(any("empty or missing yaml metadata" in str(w.message) for w in caught), f"no metadata warning: {[str(w.message) for w in caught]}")
+        os.remove(os.path.join(src, "README.md"))
+
+    check("methods: validate-yaml refuses bad README metadata before any upload, warns on none", readme_refused)
+
+    def commits():
+        with open(os.path.join(src, "a.txt"), "w") as f:
+            f.write("a\n")
+        with open(os.path.join(src, "sub", "b.txt"), "w") as f:
+            f.write("b\n")
+        api.upload_folder(folder_path=src, repo_id=rid, commit_message="folder")
+        c = api.create_commit(rid, [CommitOperationAdd("c.txt", b"c"), CommitOperationCopy("a.txt", "a-copy.txt"), CommitOperationDelete("sub/b.txt")], commit_message="ops")
+        files = set(api.list_repo_files(rid))
+        expect({"a.txt", "a-copy.txt", "c.txt", "weights.bin"} <= files and "sub/b.txt" not in files, f"files after create_commit: {sorted(files)}")
+        pr = api.create_commit(rid, [CommitOperationAdd("pr.txt", b"p")], commit_message="in a PR", create_pr=True)
+        expect(pr.pr_url and pr.pr_url.endswith("/discussions/1") and pr.pr_num == 1, f"pr_url {pr.pr_url!r} pr_num {pr.pr_num!r}")
+        expect_eq(api.file_exists(rid, "pr.txt", revision="refs/pr/1"), True, "pr.txt in refs/pr/1")
+        api.preupload_lfs_files(rid, [CommitOperationAdd("later.bin", os.urandom(4096))])
+        titles = [x.title for x in api.list_repo_commits(rid, formatted=True)]
+        expect(titles[:2] == ["ops", "folder"], f"list_repo_commits: {titles}")
+        state["head"] = c.oid
+        api.delete_files(rid, ["a*.txt"])
+        api.delete_folder("sub", rid) if any(p.startswith("sub/") for p in api.list_repo_files(rid)) else None
+        api.delete_file("c.txt", rid)
+        expect_eq(sorted(api.list_repo_files(rid)), [".gitattributes", "README.md", "weights.bin"], "files after delete_files / delete_file")
+
+    check("methods: upload_folder, create_commit (add, copy, delete, create_pr), preupload_lfs_files, list_repo_commits, delete_files/folder/file", commits)
+
+    def refs_and_squash():
+        api.create_branch(rid, branch="dev")
+        api.create_tag(rid, tag="v1", tag_message="first")
+        before = len(list(api.list_repo_commits(rid)))
+        api.super_squash_history(rid, commit_message="squashed")
+        after = list(api.list_repo_commits(rid))
+        expect(before > 1 and len(after) == 1 and after[0].title == "squashed", f"history {before} -> {[x.title for x in after]}")
+        expect_eq(len(list(api.list_repo_commits(rid, revision="v1"))), before, "tag v1 keeps its history")
+        api.super_squash_history(rid, branch="dev")
+        expect_raises(HfHubHTTPError, lambda: api.super_squash_history(rid, branch="v1"), "super_squash_history of a tag")
+        api.delete_tag(rid, tag="v1")
+        api.delete_branch(rid, branch="dev")
+        refs = api.list_repo_refs(rid)
+        expect_eq(([b.name for b in refs.branches], [t.name for t in refs.tags]), (["main"], []), "refs after deletes")
+
+    check("methods: create/delete branch and tag, super_squash_history (branch, tag refused)", refs_and_squash)
+
+    def large_and_lfs():
+        big = os.path.join(WORK, "methods-large")
+        os.makedirs(big)
+        for i in range(5):
+            with open(os.path.join(big, f"f{i}.bin"), "wb") as f:
+                f.write(os.urandom(11 << 20 if i == 0 else 100))
+        api.upload_large_folder(rid, big, repo_type="model")
+        files = set(api.list_repo_files(rid))
+        expect(all(f"f{i}.bin" in files for i in range(5)), f"upload_large_folder: {sorted(files)}")
+        lfs = list(api.list_lfs_files(rid))
+        expect(any(x.filename == "f0.bin" and x.size == 11 << 20 for x in lfs), f"list_lfs_files: {[(x.filename, x.size) for x in lfs]}")
+        rep = api.verify_repo_checksums(rid, local_dir=api.snapshot_download(rid, local_dir=os.path.join(WORK, "methods-ld")))
+        expect_eq((rep.mismatches, rep.missing_paths), ([], []), "verify_repo_checksums")
+        meta = api.get_hf_file_metadata(url=huggingface_hub.hf_hub_url(rid, "f0.bin", endpoint=ENDPOINT))
+        expect_eq(meta.size, 11 << 20, "get_hf_file_metadata size")
+
+    check("methods: upload_large_folder, list_lfs_files, verify_repo_checksums, get_hf_file_metadata", large_and_lfs)
+
+    def safetensors():
+        meta = api.get_safetensors_metadata("interop/tiny-model")
+        expect(meta.files_metadata, "get_safetensors_metadata: no files")
+        name = next(iter(meta.files_metadata))
+        api.parse_safetensors_file_metadata("interop/tiny-model", name)
+
+    check("methods: get_safetensors_metadata, parse_safetensors_file_metadata", safetensors)
+
+    def likes():
+        api.unlike("interop/tiny-model")
+        expect_eq(list(api.list_repo_likers("interop/tiny-model")), [], "list_repo_likers")
+        got = api.list_liked_repos(owner)
+        expect_eq((got.models, got.datasets, got.spaces), ([], [], []), "list_liked_repos")
+
+    check("methods: unlike, list_repo_likers, list_liked_repos", likes)
+
+    def cards():
+        card = ModelCard.load("interop/tiny-model")
+        expect_eq(card.data.license, "apache-2.0", "ModelCard.load license")
+        ds = next((r for r in public_repos() if r["type"] == "dataset"), None)
+        if ds:
+            DatasetCard.load(ds["id"])
+        # RepoCard.validate posts to https://huggingface.co/api/validate-yaml
+        # whatever the endpoint (1.3.7 hardcodes it), so it is skipped here;
+        # push_to_hub still goes through upload_file, which validates the
+        # README against this server.
+        orig = ModelCard.validate
+        ModelCard.validate = lambda self, repo_type=None: None
+        try:
+            ModelCard("---\nlicense: mit\n---\n# pushed\n").push_to_hub(rid, token=token)
+            metadata_update(rid, {"tags": ["pushed"]}, token=token, overwrite=True)
+        finally:
+            ModelCard.validate = orig
+        got = ModelCard.load(rid, token=token)
+        expect_eq((got.data.license, got.data.tags), ("mit", ["pushed"]), "card after push_to_hub + metadata_update")
+
+    check("methods: ModelCard/DatasetCard load, push_to_hub, metadata_update", cards)
+
+    def orgs():
+        admin = TOKENS.get("admin")
+        if not admin:
+            raise CheckError("no admin token (--admin-token): cannot make an organization repo")
+        org = "interop-org"
+        HfApi(endpoint=ENDPOINT, token=admin).create_repo(f"{org}/shared", exist_ok=True)
+        o = api.get_organization_overview(org)
+        expect_eq((o.name, o.num_models), (org, 1), "get_organization_overview")
+        members = [m.username for m in api.list_organization_members(org)]
+        expect(members, "list_organization_members is empty (admins are members)")
+        expect_eq(list(api.list_organization_followers(org)), [], "list_organization_followers")
+
+    check("methods: get_organization_overview, list_organization_members/followers", orgs)
+
+    def move_delete():
+        api.move_repo(rid, rid + "-moved")
+        expect_eq(api.repo_exists(rid + "-moved"), True, "repo_exists after move_repo")
+        expect_eq(api.model_info(rid).id, rid + "-moved", "old id redirects")
+        api.delete_repo(rid + "-moved")
+        expect_eq(api.repo_exists(rid + "-moved"), False, "repo_exists after delete_repo")
+        api.delete_repo(rid + "-moved", missing_ok=True)
+
+    check("methods: move_repo, delete_repo (missing_ok)", move_delete)
+
 def main():
     print(f"huggingface_hub {huggingface_hub.__version__} against {ENDPOINT}")
     parts = {p.strip() for p in ARGS.parts.split(",") if p.strip()}
@@ -834,6 +1061,8 @@ def main():
             part_cache()
         if "upload" in parts:
             part_upload()
+        if "methods" in parts:
+            part_methods()
     finally:
         if ARGS.keep:
             print(f"work folder kept: {WORK}")

@@ -7,8 +7,9 @@
 # hubtest (default part of "both"): `interop-fixtures serve`, with tags,
 #   branches, a pull request, a private and a gated repo, and tokens;
 #   parts api, cache and upload.
-# serve: `hf serve --import ...` with the fixture folders (main only);
-#   parts api and cache.
+# serve: `hf serve --import ... --tokens ... --page-size 2` with the fixture
+#   folders (main only); parts api, cache, upload and methods (every public
+#   HfApi method for repos, files, refs, commits, cards and users).
 #
 # HFHUB_PY_CLIENT names the folder that holds the huggingface_hub package
 # (default /work/pyhf/src); PYTHON the interpreter (default /usr/bin/python3).
@@ -44,9 +45,11 @@ if [ "$target" = hubtest ] || [ "$target" = both ]; then
   interop_stop
 fi
 if [ "$target" = serve ] || [ "$target" = both ]; then
-  interop_start_hf_serve "$tmp"
-  echo "== Python client against hf serve at $INTEROP_URL"
-  "$python" interop/python/check.py --manifest "$INTEROP_MANIFEST" --endpoint "$INTEROP_URL" --hf "$tmp/hf" --parts api,cache "$@" || status=1
+  printf '%s\n' "hf_interop_write_token_000 interop write" "hf_interop_read_token_0000 interop read" "hf_interop_admin_token_000 root admin" >"$tmp/tokens"
+  INTEROP_SERVE_ARGS="${INTEROP_SERVE_ARGS:-} --tokens $tmp/tokens --page-size 2" interop_start_hf_serve "$tmp"
+  echo "== Python client against hf serve --page-size 2 at $INTEROP_URL"
+  "$python" interop/python/check.py --manifest "$INTEROP_MANIFEST" --endpoint "$INTEROP_URL" --hf "$tmp/hf" --parts api,cache,upload,methods \
+    --write-token hf_interop_write_token_000 --read-token hf_interop_read_token_0000 --admin-token hf_interop_admin_token_000 "$@" || status=1
   interop_stop
 fi
 exit "$status"
