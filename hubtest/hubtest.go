@@ -54,6 +54,7 @@ type options struct {
 	resolveCache bool
 	compute      server.ComputeOptions // compute.go
 	xet          *XetConfig            // xet.go
+	webhooks     []server.Option       // webhooks.go
 }
 
 // Option configures a Server.
@@ -209,6 +210,7 @@ func start(addr string, o *options) (*Server, error) {
 		sopts = append(sopts, server.WithResolveCache(true))
 	}
 	sopts = append(sopts, server.WithCompute(server.NewCompute(o.compute))) // compute.go
+	sopts = append(sopts, o.webhookOptions()...)                            // webhooks.go
 	xopts, err := o.xetOptions()
 	if err != nil {
 		ln.Close()
@@ -276,6 +278,7 @@ func (s *Server) Close() {
 				hs.Close() // deadline passed: cut remaining connections
 			}
 		}
+		s.handler.WaitWebhooks() // deliveries are bounded by their retries
 		if s.tempDir != "" {
 			os.RemoveAll(s.tempDir)
 		}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/hfhub-go/hfhub/store"
+	"github.com/hfhub-go/hfhub/webhook"
 )
 
 // Discussions and pull requests, with the Hub's routes and bodies (those
@@ -337,6 +338,7 @@ func (s *Server) createDiscussion(w http.ResponseWriter, r *http.Request, req *r
 		return
 	}
 	out["url"] = s.repoWebURL(r, req.Type, req.ID) + "/discussions/" + strconv.Itoa(d.Num)
+	s.emitDiscussion(r, req, &d, webhook.ActionCreate, nil)
 	writeJSON(w, r, out)
 }
 
@@ -352,6 +354,7 @@ func (s *Server) commentDiscussion(w http.ResponseWriter, r *http.Request, req *
 		s.writeDiscussionError(w, r, req, err)
 		return
 	}
+	s.emitDiscussion(r, req, &d, webhook.ActionCreate, &ev)
 	writeJSON(w, r, map[string]any{"newMessage": eventJSON(&ev)})
 }
 
@@ -384,6 +387,9 @@ func (s *Server) changeDiscussion(w http.ResponseWriter, r *http.Request, req *r
 		s.writeDiscussionError(w, r, req, err)
 		return
 	}
+	if cur, err := s.store.Discussion(req.Type, req.ID, d.Num); err == nil {
+		s.emitDiscussion(r, req, &cur, webhook.ActionUpdate, nil)
+	}
 	writeJSON(w, r, map[string]any{key: eventJSON(&ev)})
 }
 
@@ -414,6 +420,7 @@ func (s *Server) changeComment(w http.ResponseWriter, r *http.Request, req *repo
 		s.writeDiscussionError(w, r, req, err)
 		return
 	}
+	s.emitDiscussion(r, req, &d, webhook.ActionUpdate, &ev)
 	writeJSON(w, r, map[string]any{"updatedComment": eventJSON(&ev)})
 }
 
@@ -436,6 +443,14 @@ func (s *Server) mergePullRequest(w http.ResponseWriter, r *http.Request, req *r
 	if merged, err := s.store.Discussion(req.Type, req.ID, d.Num); err == nil {
 		d = merged
 	}
+	before := ""
+	if len(res.Commit.Parents) > 0 && !res.FastForward {
+		before = res.Commit.Parents[0]
+	} else if d.MergeBase != "" {
+		before = d.MergeBase
+	}
+	s.emitRefUpdate(r, req.Type, req.ID, d.Base, before, res.Commit.ID)
+	s.emitDiscussion(r, req, &d, webhook.ActionUpdate, nil)
 	writeJSON(w, r, map[string]any{"num": d.Num, "status": string(store.StatusMerged), "mergeCommitId": res.Commit.ID, "fastForward": res.FastForward})
 }
 

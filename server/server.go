@@ -32,6 +32,7 @@ type Server struct {
 	mux        *http.ServeMux
 	repoAPI    map[string]repoRoute // /api/{T}/{id}/{name}/...
 	repoWeb    map[string]repoRoute // /{P}{id}/{name}/...
+	hooks      webhookState         // webhooks.go
 	stMu       sync.Mutex
 	safetensor map[string]map[string]int64 // sha256 -> dtype -> parameter count
 	xet        *xetConfig                  // xet.go; nil when Xet is off

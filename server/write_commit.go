@@ -56,6 +56,7 @@ func (s *Server) handleCommit(w http.ResponseWriter, r *http.Request, req *repoR
 		return
 	}
 	s.xetImportCommit(r.Context(), res.Commit)
+	s.emitCommit(r, req, res)
 	web := s.repoWebURL(r, req.Type, req.ID)
 	out := map[string]any{
 		"success":    true,

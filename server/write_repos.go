@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hfhub-go/hfhub/store"
+	"github.com/hfhub-go/hfhub/webhook"
 )
 
 // repoBody is the JSON of POST /api/repos/create and DELETE /api/repos/delete.
@@ -121,6 +122,7 @@ func (s *Server) handleCreateRepo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.spaceCreated(t, id, b.SDK, &b.spaceSettings)
+	s.emitRepo(r, info, webhook.ActionCreate, "")
 	writeJSON(w, r, map[string]string{"url": s.repoWebURL(r, t, id), "name": id, "id": info.ObjectID})
 }
 
@@ -145,6 +147,7 @@ func (s *Server) handleDeleteRepo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.spaceGone(t, id, "")
+	s.emitRepo(r, info, webhook.ActionDelete, "")
 	writeText(w, r, http.StatusOK, "", "", "OK")
 }
 
@@ -186,6 +189,7 @@ func (s *Server) handleMoveRepo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.spaceGone(t, b.FromRepo, b.ToRepo)
+	s.emitRepo(r, info, webhook.ActionMove, b.ToRepo)
 	writeText(w, r, http.StatusOK, "", "", "OK")
 }
 
@@ -232,7 +236,11 @@ func (s *Server) handleSettings(w http.ResponseWriter, r *http.Request, req *rep
 		writeError(w, r, http.StatusBadRequest, "", `Nothing to change: send "private", "visibility" or "gated"`)
 		return
 	}
-	s.writeDone(w, r, req, s.store.UpdateSettings(r.Context(), req.Type, req.ID, set))
+	err := s.store.UpdateSettings(r.Context(), req.Type, req.ID, set)
+	if err == nil {
+		s.emitRepoConfig(r, req)
+	}
+	s.writeDone(w, r, req, err)
 }
 
 func isConflict(err error) bool {

@@ -24,6 +24,7 @@ func (s *Server) registerWriteRoutes() {
 	s.registerCardRoutes()
 	s.registerSquashRoutes()
 	s.registerDiscussionRoutes()
+	s.registerWebhookRoutes()
 }
 
 // handleGit serves /{prefix}{id}.git/info/lfs/objects/{batch,verify}.

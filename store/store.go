@@ -32,6 +32,8 @@ type Store struct {
 
 	lastMu    sync.Mutex // guards lastCache
 	lastCache map[string]map[string]*Commit
+
+	hooks webhookSet // webhooks.go
 }
 
 type repoKey struct {

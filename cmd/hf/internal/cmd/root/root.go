@@ -23,6 +23,7 @@ import (
 	synccmd "github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/sync"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/upload"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/version"
+	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/webhooks"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmdutil"
 )
 
@@ -86,6 +87,7 @@ func register(cmd *cobra.Command, f *cmdutil.Factory) {
 		datasets.NewCmd(f),
 		demo.NewCmd(f, nil),
 		discussions.NewCmd(f),
+		webhooks.NewCmd(f),
 		download.NewCmd(f, nil),
 		env.NewCmd(f, nil),
 		jobs.NewCmd(f),
