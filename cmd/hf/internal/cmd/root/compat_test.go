@@ -124,7 +124,6 @@ var compatNotes = map[string]string{
 	"datasets leaderboard":   "not in hf",
 	"papers list":            "not in hf",
 	"collections list":       "not in hf",
-	"webhooks list":          "not in hf",
 	"endpoints catalog list": "",
 }
 
