@@ -114,6 +114,17 @@ func params(dataset string, kv ...string) (url.Values, error) {
 	return v, nil
 }
 
+// splitParams are the parameters of a split-level request, all required.
+func splitParams(dataset, config, split string) (url.Values, error) {
+	if err := required("config", config); err != nil {
+		return nil, err
+	}
+	if err := required("split", split); err != nil {
+		return nil, err
+	}
+	return params(dataset, "config", config, "split", split)
+}
+
 func required(name, value string) error {
 	if value == "" {
 		return fmt.Errorf("dataset viewer: %w: %s is required", ErrInvalidRequest, name)
@@ -240,13 +251,7 @@ func (c *Client) Search(ctx context.Context, dataset, config, split, query strin
 
 // Statistics calls GET /statistics: per-column statistics of a split.
 func (c *Client) Statistics(ctx context.Context, dataset, config, split string) (*Statistics, error) {
-	if err := required("config", config); err != nil {
-		return nil, err
-	}
-	if err := required("split", split); err != nil {
-		return nil, err
-	}
-	p, err := params(dataset, "config", config, "split", split)
+	p, err := splitParams(dataset, config, split)
 	if err != nil {
 		return nil, err
 	}
@@ -291,13 +296,7 @@ func page(offset, length int) url.Values {
 }
 
 func (c *Client) rows(ctx context.Context, path, dataset, config, split string, extra url.Values) (*Rows, error) {
-	if err := required("config", config); err != nil {
-		return nil, err
-	}
-	if err := required("split", split); err != nil {
-		return nil, err
-	}
-	p, err := params(dataset, "config", config, "split", split)
+	p, err := splitParams(dataset, config, split)
 	if err != nil {
 		return nil, err
 	}

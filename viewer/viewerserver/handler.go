@@ -440,6 +440,24 @@ func rowItem(idx int64, r rows.Row) (viewer.Row, error) {
 	return out, nil
 }
 
+// rowPage reads length rows of a split from offset.
+func (s *Handler) rowPage(ctx context.Context, st *snapshotState, sp *splitState, offset int64, length int) ([]viewer.Row, error) {
+	out := []viewer.Row{}
+	i := offset
+	for r, err := range rows.Take(s.read(ctx, st, sp, offset, nil), int64(length)) {
+		if err != nil {
+			return nil, err
+		}
+		item, err := rowItem(i, r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, item)
+		i++
+	}
+	return out, nil
+}
+
 func (s *Handler) firstRows(ctx context.Context, st *snapshotState, q url.Values) (any, error) {
 	config, split, err := splitParams(q)
 	if err != nil {
@@ -450,17 +468,8 @@ func (s *Handler) firstRows(ctx context.Context, st *snapshotState, q url.Values
 		return nil, err
 	}
 	out := viewer.Rows{Dataset: st.dataset, Config: sp.config, Split: split, Features: s.features(sp), Rows: []viewer.Row{}}
-	var i int64
-	for r, err := range rows.Take(s.read(ctx, st, sp, 0, nil), maxPage) {
-		if err != nil {
-			return nil, err
-		}
-		item, err := rowItem(i, r)
-		if err != nil {
-			return nil, err
-		}
-		out.Rows = append(out.Rows, item)
-		i++
+	if out.Rows, err = s.rowPage(ctx, st, sp, 0, maxPage); err != nil {
+		return nil, err
 	}
 	return map[string]any{"dataset": out.Dataset, "config": out.Config, "split": out.Split, "features": out.Features, "rows": out.Rows, "truncated": sp.numRows > maxPage}, nil
 }
@@ -505,17 +514,8 @@ func (s *Handler) page(ctx context.Context, st *snapshotState, q url.Values, pat
 	switch path {
 	case "/rows":
 		out.NumRowsTotal = sp.numRows
-		i := offset
-		for r, err := range rows.Take(s.read(ctx, st, sp, offset, nil), int64(length)) {
-			if err != nil {
-				return nil, err
-			}
-			item, err := rowItem(i, r)
-			if err != nil {
-				return nil, err
-			}
-			out.Rows = append(out.Rows, item)
-			i++
+		if out.Rows, err = s.rowPage(ctx, st, sp, offset, length); err != nil {
+			return nil, err
 		}
 	case "/search", "/filter":
 		var match func(rows.Row) bool
