@@ -60,7 +60,7 @@ var providerTable = map[string]*provider{
 		TaskChat: {path: "/compatibility/v1/chat/completions", shape: shapeChat}}},
 	"deepinfra": {direct: "https://api.deepinfra.com", routes: map[Task]route{
 		TaskChat:                       {path: "/v1/openai/chat/completions", shape: shapeChat},
-		TaskTextGeneration:             {path: "/v1/openai/completions", shape: shapeCompletionsMaxTokens},
+		TaskTextGeneration:             {path: "/v1/openai/completions", shape: shapeCompletions},
 		TaskFeatureExtraction:          {path: "/v1/openai/embeddings", shape: shapeEmbeddings},
 		TaskAutomaticSpeechRecognition: {path: "/v1/openai/audio/transcriptions", shape: shapeMultipartASR},
 		TaskTextToSpeech:               {path: "/v1/openai/audio/speech", shape: shapeSpeech},
@@ -76,7 +76,7 @@ var providerTable = map[string]*provider{
 	}},
 	"featherless-ai": {direct: "https://api.featherless.ai", routes: map[Task]route{
 		TaskChat:           {path: chatV1, shape: shapeChat},
-		TaskTextGeneration: {path: "/v1/completions", shape: shapeCompletionsMaxTokens},
+		TaskTextGeneration: {path: "/v1/completions", shape: shapeCompletions},
 	}},
 	"fireworks-ai": {direct: "https://api.fireworks.ai", rf: rfJSONObjectSchema, routes: map[Task]route{
 		TaskChat: {path: "/inference/v1/chat/completions", shape: shapeChat}}},

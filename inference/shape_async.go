@@ -49,11 +49,7 @@ var (
 		}
 		return jsonRequest(t, "", m, in.extra)
 	}, finish: finishThen(falImages)}
-	shapeFalTextToSpeech = &shape{build: func(c *Client, t *target, in *call) (*request, error) {
-		m := params(in)
-		m["text"] = in.inputs
-		return jsonRequest(t, "", m, in.extra)
-	}, finish: finishThen(func(ctx context.Context, c *Client, t *target, r *request, v *struct {
+	shapeFalTextToSpeech = &shape{build: inputsAs("text", false), finish: finishThen(func(ctx context.Context, c *Client, t *target, r *request, v *struct {
 		Audio struct {
 			URL string `json:"url"`
 		} `json:"audio"`
@@ -63,11 +59,7 @@ var (
 		}
 		return c.download(ctx, v.Audio.URL)
 	})}
-	shapeFalTextToVideo = &shape{build: func(c *Client, t *target, in *call) (*request, error) {
-		m := params(in)
-		m["prompt"] = in.inputs
-		return jsonRequest(t, "", m, in.extra)
-	}, finish: falQueue(falVideo)}
+	shapeFalTextToVideo  = &shape{build: inputsAs("prompt", false), finish: falQueue(falVideo)}
 	shapeFalImageToVideo = &shape{build: func(c *Client, t *target, in *call) (*request, error) {
 		md, err := needMedia(in)
 		if err != nil {
@@ -155,11 +147,7 @@ var (
 		return jsonRequest(t, t.bodyModel, m, in.extra)
 	}, finish: togetherVideo}
 
-	shapeNovitaVideo = &shape{build: func(c *Client, t *target, in *call) (*request, error) {
-		m := params(in)
-		m["prompt"] = in.inputs
-		return jsonRequest(t, "", m, in.extra)
-	}, finish: finishThen(func(ctx context.Context, c *Client, t *target, r *request, v *struct {
+	shapeNovitaVideo = &shape{build: inputsAs("prompt", false), finish: finishThen(func(ctx context.Context, c *Client, t *target, r *request, v *struct {
 		Video struct {
 			URL string `json:"video_url"`
 		} `json:"video"`
@@ -170,11 +158,7 @@ var (
 		return c.download(ctx, v.Video.URL)
 	})}
 
-	shapeWavespeedText = &shape{build: func(c *Client, t *target, in *call) (*request, error) {
-		m := params(in)
-		m["prompt"] = in.inputs
-		return jsonRequest(t, "", m, in.extra)
-	}, finish: wavespeedFinish}
+	shapeWavespeedText  = &shape{build: inputsAs("prompt", false), finish: wavespeedFinish}
 	shapeWavespeedImage = &shape{build: func(c *Client, t *target, in *call) (*request, error) {
 		md, err := needMedia(in)
 		if err != nil {
@@ -187,11 +171,7 @@ var (
 
 	shapeZaiImage = &shape{build: func(c *Client, t *target, in *call) (*request, error) {
 		m := params(in)
-		if w, ok := m["width"]; ok {
-			if h, ok := m["height"]; ok {
-				m["size"] = fmt.Sprintf("%vx%v", w, h)
-			}
-		}
+		joinSize(m)
 		delete(m, "width")
 		delete(m, "height")
 		m["prompt"] = in.inputs

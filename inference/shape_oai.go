@@ -22,12 +22,7 @@ var (
 		b, err := json.Marshal(map[string]any{"generated_text": ch.Text, "details": map[string]any{"finish_reason": ch.FinishReason, "seed": ch.Seed}})
 		return &output{json: b}, err
 	})}
-	shapeCompletionsMaxTokens = shapeCompletions
-	shapeEmbeddings           = &shape{build: func(c *Client, t *target, in *call) (*request, error) {
-		m := params(in)
-		m["input"] = in.inputs
-		return jsonRequest(t, t.bodyModel, m, in.extra)
-	}, finish: finishThen(func(ctx context.Context, c *Client, t *target, r *request, v *struct {
+	shapeEmbeddings = &shape{build: inputsAs("input", true), finish: finishThen(func(ctx context.Context, c *Client, t *target, r *request, v *struct {
 		Data []struct {
 			Index     int             `json:"index"`
 			Embedding json.RawMessage `json:"embedding"`
@@ -45,11 +40,7 @@ var (
 		return &output{json: b.Bytes()}, nil
 	})}
 	// shapeSpeech: OpenAI audio/speech; raw audio out.
-	shapeSpeech = &shape{build: func(c *Client, t *target, in *call) (*request, error) {
-		m := params(in)
-		m["input"] = in.inputs
-		return jsonRequest(t, t.bodyModel, m, in.extra)
-	}, finish: finishBlob}
+	shapeSpeech = &shape{build: inputsAs("input", true), finish: finishBlob}
 	// shapeMultipartASR: OpenAI audio/transcriptions (deepinfra).
 	shapeMultipartASR = &shape{build: buildMultipartASR, finish: finishThen(func(ctx context.Context, c *Client, t *target, r *request, v *struct {
 		Text     *string `json:"text"`
@@ -102,13 +93,7 @@ var (
 	}, finish: finishB64Data}
 	shapeNscaleImage = &shape{build: func(c *Client, t *target, in *call) (*request, error) {
 		m := params(in)
-		if w, ok := m["width"]; ok {
-			if h, ok := m["height"]; ok {
-				m["size"] = fmt.Sprintf("%vx%v", w, h)
-				delete(m, "width")
-				delete(m, "height")
-			}
-		}
+		joinSize(m)
 		delete(m, "num_inference_steps")
 		delete(m, "cfg_scale")
 		m["prompt"], m["response_format"] = in.inputs, "b64_json"
@@ -233,3 +218,28 @@ func audioExt(ct string) string {
 }
 
 var _ = http.MethodPost
+
+// inputsAs is the body {field: inputs, ...parameters} (with the
+// provider-side model first when withModel).
+func inputsAs(field string, withModel bool) func(*Client, *target, *call) (*request, error) {
+	return func(c *Client, t *target, in *call) (*request, error) {
+		m := params(in)
+		m[field] = in.inputs
+		model := ""
+		if withModel {
+			model = t.bodyModel
+		}
+		return jsonRequest(t, model, m, in.extra)
+	}
+}
+
+// joinSize replaces width and height, when both are set, by "size": "WxH".
+func joinSize(m map[string]any) {
+	w, okW := m["width"]
+	h, okH := m["height"]
+	if okW && okH {
+		m["size"] = fmt.Sprintf("%vx%v", w, h)
+		delete(m, "width")
+		delete(m, "height")
+	}
+}
