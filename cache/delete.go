@@ -268,6 +268,7 @@ func (c *Cache) Execute(ctx context.Context, plan *DeletePlan) (*ExecuteResult, 
 		}
 		c.removeUnderLock(res, p, p)
 	}
+	c.sweepShared(res) // shared.go
 	return res, nil
 }
 

@@ -186,6 +186,9 @@ func (c *Cache) Evict(ctx context.Context, maxBytes int64, opts *EvictOptions) (
 			Refs: rev.Refs, LastUsed: rev.LastUsed, Freed: freed,
 		})
 	}
+	sweep := &ExecuteResult{}
+	c.sweepShared(sweep) // shared.go: payloads no repo points at any more
+	res.Warnings = append(res.Warnings, sweep.Warnings...)
 	res.SizeAfter = total
 	return res, nil
 }

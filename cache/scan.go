@@ -49,12 +49,14 @@ func (c *Cache) Scan(ctx context.Context) (*Report, error) {
 		return nil, fmt.Errorf("cache: scan: %w", err)
 	}
 	rep := &Report{Dir: c.Dir, Repos: []*RepoInfo{}, Warnings: []Warning{}, IncompleteFiles: []IncompleteFile{}}
+	shared := c.sharedStore() != "" // shared.go: newer Python's cross-repo store
+	resolved := map[string]int64{}  // resolved blob path -> size, for the shared store
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(8, 4*runtime.GOMAXPROCS(0)))
 	for _, e := range entries {
 		name := e.Name()
-		if junkNames[name] || name == LocksDirName || name == CacheDirTagName {
+		if junkNames[name] || name == LocksDirName || name == CacheDirTagName || (shared && name == BlobsDirName) {
 			continue
 		}
 		if gctx.Err() != nil {
@@ -72,6 +74,11 @@ func (c *Cache) Scan(ctx context.Context) (*Report, error) {
 			}
 			rep.Warnings = append(rep.Warnings, s.warnings...)
 			rep.IncompleteFiles = append(rep.IncompleteFiles, s.incomplete...)
+			if shared && repo != nil {
+				for p, b := range s.blobs {
+					resolved[p] = b.size
+				}
+			}
 			return nil
 		})
 	}
@@ -81,6 +88,7 @@ func (c *Cache) Scan(ctx context.Context) (*Report, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	c.adjustSharedSizes(rep, resolved)
 	slices.SortFunc(rep.Repos, func(a, b *RepoInfo) int {
 		return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.ID, b.ID))
 	})
