@@ -62,6 +62,14 @@ type Config struct {
 	// the cache off).
 	XetChunkCacheSize int64
 	UserAgentOrigin   string // appended to the User-Agent as origin/<v> (HF_HUB_USER_AGENT_ORIGIN)
+	// InferenceEndpointsURL is the Inference Endpoints API, default
+	// https://api.endpoints.huggingface.cloud/v2
+	// (HF_INFERENCE_ENDPOINTS_ENDPOINT; Python reads no variable), and
+	// InferenceCatalogURL its model catalog, default
+	// https://endpoints.huggingface.co/api/catalog
+	// (HF_INFERENCE_CATALOG_ENDPOINT). See endpoints.go.
+	InferenceEndpointsURL string
+	InferenceCatalogURL   string
 	Debug             bool   // HF_DEBUG
 	// HTTPSProxy, HTTPProxy and NoProxy show the proxy variables; requests
 	// use http.ProxyFromEnvironment (or the caller's own http.Client).
@@ -326,6 +334,9 @@ func resolveConfig(get func(name string) (value, source string)) (Config, error)
 		}
 	}
 	str("UserAgentOrigin", &c.UserAgentOrigin, "HF_HUB_USER_AGENT_ORIGIN")
+	c.InferenceEndpointsURL, c.InferenceCatalogURL = DefaultInferenceEndpointsURL, DefaultInferenceCatalogURL // endpoints.go
+	str("InferenceEndpointsURL", &c.InferenceEndpointsURL, "HF_INFERENCE_ENDPOINTS_ENDPOINT")
+	str("InferenceCatalogURL", &c.InferenceCatalogURL, "HF_INFERENCE_CATALOG_ENDPOINT")
 	str("HTTPSProxy", &c.HTTPSProxy, "HTTPS_PROXY", "https_proxy")
 	str("HTTPProxy", &c.HTTPProxy, "HTTP_PROXY", "http_proxy")
 	str("NoProxy", &c.NoProxy, "NO_PROXY", "no_proxy")

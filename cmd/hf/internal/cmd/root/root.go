@@ -12,6 +12,7 @@ import (
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/demo"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/discussions"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/download"
+	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/endpoints"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/env"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/inferencecmd"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/jobs"
@@ -89,6 +90,7 @@ func register(cmd *cobra.Command, f *cmdutil.Factory) {
 		discussions.NewCmd(f),
 		webhooks.NewCmd(f),
 		download.NewCmd(f, nil),
+		endpoints.NewCmd(f),
 		env.NewCmd(f, nil),
 		jobs.NewCmd(f),
 		inferencecmd.NewChatCmd(f, nil),
