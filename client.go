@@ -342,7 +342,8 @@ func fillConfig(cfg Config, overrides map[string]string) Config {
 		src["CacheMaxSize"] = "option"
 	}
 	fillXetConfig(&cfg, overrides, src) // download_xet.go
-	str("InferenceEndpointsURL", "HF_INFERENCE_ENDPOINTS_ENDPOINT", &cfg.InferenceEndpointsURL, def.InferenceEndpointsURL) // endpoints.go
+	// endpoints.go
+	str("InferenceEndpointsURL", "HF_INFERENCE_ENDPOINTS_ENDPOINT", &cfg.InferenceEndpointsURL, def.InferenceEndpointsURL)
 	str("InferenceCatalogURL", "HF_INFERENCE_CATALOG_ENDPOINT", &cfg.InferenceCatalogURL, def.InferenceCatalogURL)
 	if cfg.EtagTimeout <= 0 {
 		cfg.EtagTimeout = DefaultEtagTimeout

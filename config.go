@@ -62,6 +62,7 @@ type Config struct {
 	// the cache off).
 	XetChunkCacheSize int64
 	UserAgentOrigin   string // appended to the User-Agent as origin/<v> (HF_HUB_USER_AGENT_ORIGIN)
+
 	// InferenceEndpointsURL is the Inference Endpoints API, default
 	// https://api.endpoints.huggingface.cloud/v2
 	// (HF_INFERENCE_ENDPOINTS_ENDPOINT; Python reads no variable), and
@@ -70,6 +71,7 @@ type Config struct {
 	// (HF_INFERENCE_CATALOG_ENDPOINT). See endpoints.go.
 	InferenceEndpointsURL string
 	InferenceCatalogURL   string
+
 	Debug             bool   // HF_DEBUG
 	// HTTPSProxy, HTTPProxy and NoProxy show the proxy variables; requests
 	// use http.ProxyFromEnvironment (or the caller's own http.Client).
