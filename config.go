@@ -62,6 +62,10 @@ type Config struct {
 	// the cache off).
 	XetChunkCacheSize int64
 	UserAgentOrigin   string // appended to the User-Agent as origin/<v> (HF_HUB_USER_AGENT_ORIGIN)
+	Debug             bool   // HF_DEBUG
+	// HTTPSProxy, HTTPProxy and NoProxy show the proxy variables; requests
+	// use http.ProxyFromEnvironment (or the caller's own http.Client).
+	HTTPSProxy, HTTPProxy, NoProxy string
 
 	// InferenceEndpointsURL is the Inference Endpoints API, default
 	// https://api.endpoints.huggingface.cloud/v2
@@ -69,13 +73,7 @@ type Config struct {
 	// InferenceCatalogURL its model catalog, default
 	// https://endpoints.huggingface.co/api/catalog
 	// (HF_INFERENCE_CATALOG_ENDPOINT). See endpoints.go.
-	InferenceEndpointsURL string
-	InferenceCatalogURL   string
-
-	Debug             bool   // HF_DEBUG
-	// HTTPSProxy, HTTPProxy and NoProxy show the proxy variables; requests
-	// use http.ProxyFromEnvironment (or the caller's own http.Client).
-	HTTPSProxy, HTTPProxy, NoProxy string
+	InferenceEndpointsURL, InferenceCatalogURL string
 
 	sources       map[string]string // field name -> where its value came from
 	explicitToken bool
