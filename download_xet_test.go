@@ -101,6 +101,12 @@ func TestXetDownloadVerifiedAndHeaderHygiene(t *testing.T) {
 			t.Errorf("CAS request with Authorization %q", a)
 		}
 	}
+	casAuth := requestsTo(hub, "", "/xet-cas/")[0].Header.Get("Authorization")
+	for _, r := range hub.Requests() {
+		if !strings.Contains(r.Path, "/xet-cas/") && casAuth != "" && r.Header.Get("Authorization") == casAuth {
+			t.Errorf("the CAS token was sent to %s", r.Path)
+		}
+	}
 	for _, r := range requestsTo(hub, "", "/xet-read-token/") {
 		if r.Header.Get("Authorization") != "Bearer hf_reader" {
 			t.Error("the read token route needs the Hub token")

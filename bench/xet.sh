@@ -10,7 +10,8 @@
 # /resolve URL (follows the 302 to the bytes), `hf download` with
 # HF_HUB_DISABLE_XET=1 (the 302, 8 ranged connections, sha256 verified),
 # `hf download` through Xet (reconstructions, presigned xorb ranges, Xet hash
-# and sha256 verified). Median/min/max wall time and peak RSS
+# and sha256 verified; it also writes the fetched ranges to the chunk
+# cache), and the same with the chunk cache off. Median/min/max wall time and peak RSS
 # (/usr/bin/time -v). Then the file is changed in one 5 % region, the server
 # restarted on the same store with the new folder imported (a new commit),
 # and `hf download --format json` of the new revision reports the xorb bytes
@@ -53,11 +54,12 @@ once() { # once NAME CMD...: one timed run into a fresh cache
 	WALL[$name]+="$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$WORK/time.txt") "
 	RSS[$name]+="$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt") "
 }
-NAMES=("curl -o (302 to the bytes)" "hf download, Xet off (302)" "hf download through Xet")
+NAMES=("curl -o (302 to the bytes)" "hf download, Xet off (302)" "hf download through Xet" "Xet, chunk cache off")
 for ((r = 0; r < ROUNDS; r++)); do
 	once "${NAMES[0]}" curl -sfL -o "$WORK/cache/big.bin" "$URL/bench/big/resolve/main/big.bin"
 	once "${NAMES[1]}" env HF_HUB_DISABLE_XET=1 "$WORK/hf" download --endpoint "$URL" --quiet bench/big big.bin
 	once "${NAMES[2]}" "$WORK/hf" download --endpoint "$URL" --quiet bench/big big.bin
+	once "${NAMES[3]}" env HF_XET_CHUNK_CACHE_SIZE_BYTES=0 "$WORK/hf" download --endpoint "$URL" --quiet bench/big big.bin
 done
 echo "== ${MIB} MiB file, $ROUNDS interleaved rounds, $(nproc) CPUs"
 for n in "${NAMES[@]}"; do
