@@ -51,7 +51,7 @@ def parse_args():
     p.add_argument("--manifest", required=True, help="manifest JSON written by interop-fixtures")
     p.add_argument("--endpoint", help="server URL (default: the manifest's endpoint)")
     p.add_argument("--hf", help="path to our hf binary (needed by the cache part)")
-    p.add_argument("--parts", default="api,cache,upload", help="comma-separated: api,cache,upload,methods")
+    p.add_argument("--parts", default="api,cache,upload,compute", help="comma-separated: api,cache,upload,methods,compute")
     p.add_argument("--write-token", help="a write token of the manifest's owner (default: the manifest's)")
     p.add_argument("--read-token", help="a read token of the owner (default: the manifest's)")
     p.add_argument("--admin-token", help="an admin token, to make an organization repo (methods part)")
@@ -1063,6 +1063,11 @@ def main():
             part_upload()
         if "methods" in parts:
             part_methods()
+        if "compute" in parts:  # Spaces runtime and Jobs: hubtest's simulator (compute_check.py)
+            sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+            import compute_check
+
+            compute_check.run(globals())
     finally:
         if ARGS.keep:
             print(f"work folder kept: {WORK}")
