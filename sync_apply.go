@@ -163,7 +163,13 @@ func (c *Client) syncLocal(ctx context.Context, plan *SyncPlan, s, d *syncEnd, o
 
 // copyToLocal writes file name of src to the same path under dir,
 // atomically, reporting progress.
-func copyToLocal(ctx context.Context, src fs.FS, name, dir string, obs ProgressObserver) (err error) {
+func copyToLocal(ctx context.Context, src fs.FS, name, dir string, obs ProgressObserver) error {
+	return copyFileTo(ctx, src, name, filepath.Join(dir, filepath.FromSlash(name)), obs)
+}
+
+// copyFileTo writes file name of src to dst atomically (its folder is
+// created), reporting progress.
+func copyFileTo(ctx context.Context, src fs.FS, name, dst string, obs ProgressObserver) (err error) {
 	f, err := src.Open(name)
 	if err != nil {
 		return err
@@ -173,7 +179,6 @@ func copyToLocal(ctx context.Context, src fs.FS, name, dir string, obs ProgressO
 	if err != nil {
 		return err
 	}
-	dst := filepath.Join(dir, filepath.FromSlash(name))
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return err
 	}

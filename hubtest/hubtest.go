@@ -46,6 +46,7 @@ type Repo struct {
 
 type options struct {
 	repos    []Repo
+	buckets  []Bucket // buckets.go
 	tokens   server.Tokens
 	dir      string
 	pageSize int
@@ -223,6 +224,13 @@ func start(addr string, o *options) (*Server, error) {
 			ln.Close()
 			cln.Close()
 			return nil, fmt.Errorf("seed %s: %w", r.ID, err)
+		}
+	}
+	for _, b := range o.buckets {
+		if err := s.seedBucket(b); err != nil {
+			ln.Close()
+			cln.Close()
+			return nil, fmt.Errorf("seed bucket %s: %w", b.ID, err)
 		}
 	}
 	for _, pair := range []struct {

@@ -98,6 +98,7 @@ func New(st *store.Store, opts ...Option) *Server {
 	s.registerReadRoutes()
 	s.registerXetRoutes()
 	s.registerViewerRoutes() // viewer.go: the dataset viewer API
+	s.registerBucketRoutes() // buckets.go
 	// The write side (write_*.go) registers its routes through this hook;
 	// the assertion keeps the read side building on its own.
 	if ws, ok := any(s).(interface{ registerWriteRoutes() }); ok && s.store != nil {

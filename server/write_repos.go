@@ -165,6 +165,10 @@ func (s *Server) handleMoveRepo(w http.ResponseWriter, r *http.Request) {
 	if !readJSON(w, r, &b) {
 		return
 	}
+	if b.Type == "bucket" {
+		s.moveBucket(w, r, u, b.FromRepo, b.ToRepo) // buckets.go
+		return
+	}
 	t, err := store.ParseRepoType(b.Type)
 	if err != nil {
 		writeError(w, r, http.StatusBadRequest, "", err.Error())

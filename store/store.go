@@ -34,6 +34,7 @@ type Store struct {
 	lastCache map[string]map[string]*Commit
 
 	hooks webhookSet // webhooks.go
+	bkts  buckets    // buckets.go
 }
 
 type repoKey struct {
