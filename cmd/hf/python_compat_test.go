@@ -387,6 +387,18 @@ func TestPythonDocumentedAuthAndRepos(t *testing.T) {
 	} {
 		mustLine(t, env, work, line)
 	}
+	line = "hf repos ls"
+	if r := mustLine(t, env, work, line); !strings.Contains(r.stdout, "alice/my-model\tmodel\t") || !strings.Contains(r.stdout, "alice/my-dataset\tdataset\t") || !strings.Contains(r.stdout, "\tprivate") {
+		t.Errorf("%s:\n%s", line, r.stdout)
+	}
+	line = "hf repos ls --namespace meta-llama --search llama"
+	if r := mustLine(t, env, work, line); !strings.HasPrefix(r.stdout, "meta-llama/Llama-3.2-1B-Instruct\tmodel\t") {
+		t.Errorf("%s:\n%s", line, r.stdout)
+	}
+	line = "hf repos ls --repo-type dataset -q"
+	if r := mustLine(t, env, work, line); r.stdout != "alice/my-dataset\n" {
+		t.Errorf("%s: %q", line, r.stdout)
+	}
 	line = "hf repos tag list alice/my-model"
 	wantOut(t, line, mustLine(t, env, work, line), "v1.0")
 	line = "hf repos tag delete alice/my-model v1.0"

@@ -15,13 +15,18 @@ import (
 func RepoTypeFlag(cmd *cobra.Command, dst *string) {
 	fl := cmd.Flags()
 	fl.StringVar(dst, "type", "model", "repository `type`: model, dataset or space (also --repo-type)")
-	alias := func(f *pflag.FlagSet, name string) pflag.NormalizedName {
+	AliasRepoType(fl)
+}
+
+// AliasRepoType makes --repo-type another name of the --type flag of fl,
+// as the Python CLI spells both.
+func AliasRepoType(fl *pflag.FlagSet) {
+	fl.SetNormalizeFunc(func(f *pflag.FlagSet, name string) pflag.NormalizedName {
 		if name == "repo-type" {
 			name = "type"
 		}
 		return pflag.NormalizedName(name)
-	}
-	fl.SetNormalizeFunc(alias)
+	})
 }
 
 // ParseRepoType reads the value of --type; a bad one is a usage error.

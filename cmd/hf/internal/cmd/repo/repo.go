@@ -18,7 +18,7 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 		Aliases: []string{"repo"},
 		Short:   "Work with repositories on the Hub",
 	}
-	cmd.AddCommand(repolist.NewTreeCmd(f, nil))
+	cmd.AddCommand(repolist.NewTreeCmd(f, nil), repolist.NewReposListCmd(f, nil))
 	cmd.AddCommand(repowrite.NewCmds(f)...)
 	return cmd
 }

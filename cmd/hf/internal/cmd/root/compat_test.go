@@ -110,7 +110,7 @@ var compatNotes = map[string]string{
 	"repos delete":           "without a terminal and without `-y` it refuses (exit 2)",
 	"repos settings":         "no `--protected`",
 	"repos create":           "Space settings at creation are not offered: create, then `hf repos duplicate` or the spaces commands",
-	"repos list":             "list repos with `hf models ls --author NS` (and datasets, spaces)",
+	"repos list":             "no storage columns and no `--explore` (the listings carry no storage figures)",
 	"repos cp":               "see `hf cp`",
 	"repo-files delete":      "the same as `hf repos delete-files`",
 	"upload-large-folder":    "no periodic status report to turn off (`--no-report`): the bars and the final summary say it",
