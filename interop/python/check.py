@@ -51,7 +51,7 @@ def parse_args():
     p.add_argument("--manifest", required=True, help="manifest JSON written by interop-fixtures")
     p.add_argument("--endpoint", help="server URL (default: the manifest's endpoint)")
     p.add_argument("--hf", help="path to our hf binary (needed by the cache part)")
-    p.add_argument("--parts", default="api,cache,upload,compute", help="comma-separated: api,cache,upload,methods,compute")
+    p.add_argument("--parts", default="api,cache,upload,compute", help="comma-separated: api,cache,upload,methods,compute,collab")
     p.add_argument("--write-token", help="a write token of the manifest's owner (default: the manifest's)")
     p.add_argument("--read-token", help="a read token of the owner (default: the manifest's)")
     p.add_argument("--admin-token", help="an admin token, to make an organization repo (methods part)")
@@ -1051,6 +1051,125 @@ def part_methods():
 
     check("methods: move_repo, delete_repo (missing_ok)", move_delete)
 
+
+def part_collab():
+    """Discussions, pull requests and webhooks (issue 18) through HfApi."""
+    import http.server
+    import threading
+    import time
+
+    from huggingface_hub import CommitOperationAdd
+
+    token, admin_token, read_token = TOKENS.get("write"), ARGS.admin_token, TOKENS.get("read")
+    if not token or not admin_token:
+        print("skip collab: needs --write-token and --admin-token")
+        return
+    owner = MANIFEST["owner"]
+    api = HfApi(endpoint=ENDPOINT, token=token)
+    other = HfApi(endpoint=ENDPOINT, token=admin_token)
+    rid = f"{owner}/py-collab-{uuid.uuid4().hex[:8]}"
+    api.create_repo(rid)
+    api.upload_file(path_or_fileobj=b"one\n", path_in_repo="a.txt", repo_id=rid)
+    state = {}
+
+    def create():
+        info = other.create_commit(rid, [CommitOperationAdd("b.txt", b"two\n")], commit_message="Add b", create_pr=True)
+        expect_eq(info.pr_num, 1, "create_commit(create_pr) pr_num")
+        d = api.create_discussion(rid, "A question", description="Why?")
+        expect_eq((d.num, d.is_pull_request, d.status, d.author), (2, False, "open", owner), "create_discussion")
+        p = api.create_pull_request(rid, "Draft PR")
+        expect_eq((p.num, p.is_pull_request, p.status, p.git_reference), (3, True, "draft", "refs/pr/3"), "create_pull_request")
+        other.create_commit(rid, [CommitOperationAdd("b.txt", b"two\nmore\n")], commit_message="More b", revision="refs/pr/1")
+
+    check("collab: create_commit(create_pr), create_discussion, create_pull_request, commit to refs/pr/N", create)
+
+    def listing():
+        expect_eq([d.num for d in api.get_repo_discussions(rid)], [3, 2, 1], "get_repo_discussions")
+        expect_eq([d.num for d in api.get_repo_discussions(rid, discussion_type="pull_request")], [3, 1], "discussion_type=pull_request")
+        expect_eq([d.num for d in api.get_repo_discussions(rid, author=owner)], [3, 2], "author=")
+        expect_eq([d.num for d in api.get_repo_discussions(rid, discussion_status="closed")], [], "discussion_status=closed")
+
+    check("collab: get_repo_discussions (filters, pages of 2)", listing)
+
+    def comments():
+        c = api.comment_discussion(rid, 1, "Looks good")
+        expect_eq((c.type, c.content, c.author, c.edited), ("comment", "Looks good", owner, False), "comment_discussion")
+        e = api.edit_discussion_comment(rid, 1, c.id, "Looks great")
+        # number_of_edits is len(edit_history): every version, the first included
+        expect_eq((e.content, e.edited, [v["raw"] for v in e.edit_history]), ("Looks great", True, ["Looks great", "Looks good"]), "edit_discussion_comment")
+        h = api.hide_discussion_comment(rid, 1, c.id)
+        expect_eq((h.hidden, h.content), (True, ""), "hide_discussion_comment")
+        t = api.rename_discussion(rid, 2, "A better question")
+        expect_eq((t.old_title, t.new_title), ("A question", "A better question"), "rename_discussion")
+        st = api.change_discussion_status(rid, 2, "closed", comment="answered")
+        expect_eq(st.new_status, "closed", "change_discussion_status")
+        reader = HfApi(endpoint=ENDPOINT, token=read_token)
+        e = expect_raises(HfHubHTTPError, lambda: reader.comment_discussion(rid, 1, "read token"), "comment with a read token")
+        expect_eq(e.response.status_code, 403, "read token status")
+
+    check("collab: comment, edit, hide, rename, change_discussion_status; read token refused", comments)
+
+    def details_merge():
+        d = api.get_discussion_details(rid, 1)
+        expect_eq([e.type for e in d.events], ["comment", "commit", "commit", "comment"], "event types")
+        expect_eq((d.target_branch, d.conflicting_files, d.merge_commit_oid), ("refs/heads/main", [], None), "PR details")
+        expect("+more" in (d.diff or ""), f"diff: {d.diff!r}")
+        api.merge_pull_request(rid, 1, comment="Thanks")
+        d = api.get_discussion_details(rid, 1)
+        expect_eq(d.status, "merged", "status after merge")
+        expect(d.merge_commit_oid, "merge_commit_oid after merge")
+        expect_eq(api.hf_hub_download(rid, "b.txt") and open(api.hf_hub_download(rid, "b.txt")).read(), "two\nmore\n", "main after merge")
+        expect_raises(HfHubHTTPError, lambda: api.merge_pull_request(rid, 1), "merge twice")
+
+    check("collab: get_discussion_details (events, diff), merge_pull_request", details_merge)
+
+    received = []
+
+    class Receiver(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("content-length", 0)))
+            ok = self.headers.get("x-webhook-secret") == "s3cret"
+            if ok:
+                received.append(json.loads(body))
+            self.send_response(200 if ok else 401)
+            self.end_headers()
+
+        def log_message(self, *a):
+            pass
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{srv.server_address[1]}/hook"
+
+    def webhooks():
+        from huggingface_hub import WebhookWatchedItem
+
+        w = api.create_webhook(url=url, watched=[WebhookWatchedItem(type="model", name=rid)], domains=["repo", "discussions"], secret="s3cret")
+        expect_eq((w.url, w.disabled, w.secret, sorted(w.domains)), (url, False, "s3cret", ["discussions", "repo"]), "create_webhook")
+        expect_eq([x.id for x in api.list_webhooks()], [w.id], "list_webhooks")
+        expect_eq(api.get_webhook(w.id).watched[0].name, rid, "get_webhook")
+        u = api.update_webhook(w.id, url=url, watched=[{"type": "user", "name": owner}], domains=["repo"])
+        expect_eq((u.watched[0].type, u.domains), ("user", ["repo"]), "update_webhook")
+        expect_eq(api.disable_webhook(w.id).disabled, True, "disable_webhook")
+        api.upload_file(path_or_fileobj=b"quiet", path_in_repo="quiet.txt", repo_id=rid)
+        expect_eq(api.enable_webhook(w.id).disabled, False, "enable_webhook")
+        api.upload_file(path_or_fileobj=b"loud", path_in_repo="loud.txt", repo_id=rid)
+        for _ in range(100):  # the delivery is asynchronous
+            if received:
+                break
+            time.sleep(0.05)
+        expect_eq(len(received), 1, "deliveries after disable, enable and two uploads")
+        p = received[0]
+        expect_eq((p["event"], p["repo"]["name"], p["updatedRefs"][0]["ref"], p["webhook"]["id"]), ({"action": "update", "scope": "repo.content"}, rid, "refs/heads/main", w.id), "payload")
+        api.delete_webhook(w.id)
+        expect_eq(api.list_webhooks(), [], "list_webhooks after delete")
+        expect_raises(HfHubHTTPError, lambda: api.get_webhook(w.id), "get_webhook after delete")
+
+    check("collab: create/list/get/update/disable/enable/delete_webhook; a delivery verified by its secret", webhooks)
+    srv.shutdown()
+    api.delete_repo(rid)
+
+
 def main():
     print(f"huggingface_hub {huggingface_hub.__version__} against {ENDPOINT}")
     parts = {p.strip() for p in ARGS.parts.split(",") if p.strip()}
@@ -1068,6 +1187,8 @@ def main():
             import compute_check
 
             compute_check.run(globals())
+        if "collab" in parts:
+            part_collab()
     finally:
         if ARGS.keep:
             print(f"work folder kept: {WORK}")

@@ -48,7 +48,7 @@ if [ "$target" = serve ] || [ "$target" = both ]; then
   printf '%s\n' "hf_interop_write_token_000 interop write" "hf_interop_read_token_0000 interop read" "hf_interop_admin_token_000 root admin" >"$tmp/tokens"
   INTEROP_SERVE_ARGS="${INTEROP_SERVE_ARGS:-} --tokens $tmp/tokens --page-size 2" interop_start_hf_serve "$tmp"
   echo "== Python client against hf serve --page-size 2 at $INTEROP_URL"
-  "$python" interop/python/check.py --manifest "$INTEROP_MANIFEST" --endpoint "$INTEROP_URL" --hf "$tmp/hf" --parts api,cache,upload,methods \
+  "$python" interop/python/check.py --manifest "$INTEROP_MANIFEST" --endpoint "$INTEROP_URL" --hf "$tmp/hf" --parts api,cache,upload,methods,collab \
     --write-token hf_interop_write_token_000 --read-token hf_interop_read_token_0000 --admin-token hf_interop_admin_token_000 "$@" || status=1
   interop_stop
 fi
