@@ -318,6 +318,9 @@ func (s *Server) handleBucketResolve(w http.ResponseWriter, r *http.Request, b *
 	defer blob.Close()
 	w.Header().Set("ETag", `"`+f.XetHash+`"`)
 	w.Header().Set("X-Xet-Hash", f.XetHash)
+	// As the Hub: where a Xet read token for the bucket is refreshed
+	// (Python's get_bucket_file_metadata needs it to parse the answer).
+	w.Header().Set("X-Xet-Refresh-Route", "/api/buckets/"+b.ID+"/xet-read-token")
 	w.Header().Set("Content-Type", "application/octet-stream")
 	http.ServeContent(w, r, "", f.MTime, blob)
 }
