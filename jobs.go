@@ -134,6 +134,13 @@ type JobSpec struct {
 	// Namespace runs the job under an organization (default: the token's
 	// user, from whoami).
 	Namespace string
+	// Expose makes these container ports reachable through the jobs proxy
+	// ([JobStatus].ExposeURLs); SSH opens the container to `ssh`
+	// ([JobStatus].SSHURL); ResourceGroupID bills an organization's
+	// resource group.
+	Expose          []int
+	SSH             bool
+	ResourceGroupID string
 }
 
 // spacePrefixes mark an image built by a Space.
@@ -196,6 +203,20 @@ func (s *JobSpec) body() (map[string]any, error) {
 	}
 	if len(s.Volumes) > 0 {
 		b["volumes"] = s.Volumes
+	}
+	for _, p := range s.Expose {
+		if p < 1 || p > 65535 {
+			return nil, fmt.Errorf("%w: port %d to expose: use 1-65535", ErrValidation, p)
+		}
+	}
+	if len(s.Expose) > 0 {
+		b["expose"] = map[string]any{"ports": s.Expose}
+	}
+	if s.SSH {
+		b["ssh"] = map[string]bool{"enabled": true}
+	}
+	if s.ResourceGroupID != "" {
+		b["resourceGroupId"] = s.ResourceGroupID
 	}
 	b["dockerImage"] = s.Image
 	for _, p := range spacePrefixes {

@@ -177,3 +177,20 @@ func (c *Client) TriggerScheduledJob(ctx context.Context, id string, opts *JobOp
 	}
 	return c.finishJob(&j), nil
 }
+
+// UpdateScheduledJobLabels replaces the labels of a scheduled job's runs.
+// Hub API: PUT /api/scheduled-jobs/{namespace}/{id}/labels {"labels"}.
+func (c *Client) UpdateScheduledJobLabels(ctx context.Context, id string, labels map[string]string, opts *JobOptions) (*ScheduledJobInfo, error) {
+	u, err := c.scheduledURL(ctx, nsOf(opts), id, "labels")
+	if err != nil {
+		return nil, err
+	}
+	if labels == nil {
+		labels = map[string]string{}
+	}
+	var out ScheduledJobInfo
+	if _, err := c.sendJSON(ctx, http.MethodPut, u, map[string]any{"labels": labels}, &out, &reqOpts{Retry: retryAlways}); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}

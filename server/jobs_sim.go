@@ -359,6 +359,16 @@ func (j *jobSim) json(c *Compute) map[string]any {
 	if j.msg != "" {
 		status["message"] = j.msg
 	}
+	if ports, ok := j.spec.Expose["ports"].([]any); ok {
+		var urls []string
+		for _, p := range ports {
+			urls = append(urls, fmt.Sprintf("https://%s--%v.hf.jobs", j.id, p))
+		}
+		status["exposeUrls"] = urls
+	}
+	if on, _ := j.spec.SSH["enabled"].(bool); on {
+		status["sshUrl"] = "ssh://" + j.id + "@ssh.hf.jobs"
+	}
 	m := map[string]any{
 		"id":          j.id,
 		"createdAt":   isoTime(j.created),

@@ -25,7 +25,7 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 hardware, follow its logs and metrics, list, inspect, cancel, duplicate and
 schedule jobs. Job ids may be written namespace/id.`,
 	}
-	cmd.AddCommand(newRunCmd(f), newUVCmd(f, false), newPsCmd(f), newInspectCmd(f), newLogsCmd(f), newCancelCmd(f),
+	cmd.AddCommand(newLabelsCmd(f, false), newRunCmd(f), newUVCmd(f, false), newPsCmd(f), newInspectCmd(f), newLogsCmd(f), newCancelCmd(f),
 		newStatsCmd(f), newHardwareCmd(f), newWaitCmd(f), newDuplicateCmd(f), newScheduledCmd(f))
 	return cmd
 }
@@ -39,6 +39,9 @@ type specFlags struct {
 	labels    []string
 	volumes   []string
 	namespace string
+	expose    []int
+	ssh       bool
+	resource  string
 }
 
 func (s *specFlags) add(cmd *cobra.Command) {
@@ -50,6 +53,9 @@ func (s *specFlags) add(cmd *cobra.Command) {
 	fl.StringArrayVarP(&s.labels, "label", "l", nil, "set a label `KEY=VALUE` (or KEY; repeatable)")
 	fl.StringVar(&s.namespace, "namespace", "", "run under this user or organization (default: your user)")
 	cmdutil.VolumeFlag(cmd, &s.volumes)
+	fl.IntSliceVar(&s.expose, "expose", nil, "expose a container `port` through the jobs proxy (repeatable)")
+	fl.BoolVar(&s.ssh, "ssh", false, "make the container reachable over SSH (needs a key on your Hub account)")
+	fl.StringVar(&s.resource, "resource-group-id", "", "create the job in this resource group of an organization")
 }
 
 // spec builds the job spec; bad flags are usage errors, found before any
@@ -67,7 +73,8 @@ func (s *specFlags) spec(f *cmdutil.Factory, c *hfhub.Client, image string, comm
 	if err != nil {
 		return nil, err
 	}
-	spec := &hfhub.JobSpec{Image: image, Command: command, Env: toMap(vars), Secrets: toMap(secrets), Flavor: s.flavor, Name: s.name, Volumes: vols, Namespace: s.namespace}
+	spec := &hfhub.JobSpec{Image: image, Command: command, Env: toMap(vars), Secrets: toMap(secrets), Flavor: s.flavor, Name: s.name, Volumes: vols, Namespace: s.namespace,
+		Expose: s.expose, SSH: s.ssh, ResourceGroupID: s.resource}
 	if s.timeout != "" {
 		if spec.Timeout, err = cmdutil.ParseDuration(s.timeout); err != nil {
 			return nil, err

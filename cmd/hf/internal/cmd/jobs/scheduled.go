@@ -127,7 +127,7 @@ weekday" in UTC, e.g. "0 9 * * 1" (Mondays at 9:00).`,
 		}
 		return j, "Started job " + j.ID, nil
 	})
-	group.AddCommand(run, ps, inspect, del, sus, res, trig, newUVCmd(f, true))
+	group.AddCommand(run, ps, inspect, del, sus, res, trig, newLabelsCmd(f, true), newUVCmd(f, true))
 	return group
 }
 
