@@ -184,3 +184,90 @@ func mustJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+var pyChecks = map[string]string{
+	"chat_together":       "TestInferenceClient.test_chat_completion_no_stream[together,conversational].yaml",
+	"stream_hyperbolic":   "TestInferenceClient.test_chat_completion_with_stream[hyperbolic,conversational].yaml",
+	"stream_hf_inference": "test_openai_compatibility_with_stream_true.yaml",
+	"validation_422":      "TestTextGenerationClientVCR.test_generate_validation_error.yaml",
+	"features":            "hist-a0992733/TestInferenceClient.test_feature_extraction_with_transformers[hf-inference,feature-extraction].yaml",
+	"classification":      "TestInferenceClient.test_text_classification[hf-inference,text-classification].yaml",
+}
+
+// TestOfficialPythonInferenceClient runs huggingface_hub's InferenceClient
+// (interop/python/inference_check.py) against inferencetest and checks it
+// sees what hfhub's client sees. By hand, like TestOfficialPythonClient:
+// it needs HFHUB_PY_CLIENT (e.g. /work/pyhf/src, release 1.3.7).
+func TestOfficialPythonInferenceClient(t *testing.T) {
+	src := os.Getenv("HFHUB_PY_CLIENT")
+	if src == "" {
+		t.Skip("HFHUB_PY_CLIENT not set; see interop/README.md to run the official Python client checks")
+	}
+	fake := func(name string) *inferencetest.Server {
+		return inferencetest.NewServer(t, inferencetest.WithCassettes(filepath.Join("..", "inference", "testdata", "cassettes", pyChecks[name])))
+	}
+	fakes := map[string]*inferencetest.Server{}
+	urls := map[string]string{}
+	for name := range pyChecks {
+		fakes[name] = fake(name)
+		urls[name] = fakes[name].URL
+	}
+	env, _ := json.Marshal(urls)
+	cmd := exec.CommandContext(t.Context(), "/usr/bin/python3", "inference_check.py")
+	cmd.Dir = "python"
+	cmd.Env = append(os.Environ(), "PYTHONPATH="+src, "FAKES="+string(env))
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("inference_check.py: %v\n%s", err, out)
+	}
+	t.Logf("Python results: %.2000s", out)
+	var py map[string]map[string]any
+	if err := json.Unmarshal(out, &py); err != nil {
+		t.Fatal(err)
+	}
+	ours := func(name, provider string) *inference.Client {
+		s := fake(name)
+		home := t.TempDir()
+		c, err := inference.New(inference.WithEnv(func(k string) string { return map[string]string{"HF_HOME": home, "HF_TOKEN": "hf_go"}[k] }),
+			inference.WithHubEndpoint(s.URL), inference.WithRouterURL(s.URL), inference.WithProvider(provider))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	bg := t.Context()
+	msgs := []inference.Message{{Role: "system", Content: inference.Text("You are a helpful assistant.")}, {Role: "user", Content: inference.Text("What is deep learning?")}}
+	r, err := ours("chat_together", "together").ChatCompletion(bg, &inference.ChatRequest{Model: "meta-llama/Meta-Llama-3-8B-Instruct", Messages: msgs})
+	if err != nil || py["chat_together"]["text"] != r.Text() || fakes["chat_together"].Last().Header.Get("X-HF-Bill-To") != "acme-org" {
+		t.Errorf("chat: Python %v, ours %.40q %v", py["chat_together"], r.Text(), err)
+	}
+	for name, m := range map[string][2]string{"stream_hyperbolic": {"hyperbolic", "meta-llama/Llama-3.2-3B-Instruct"}, "stream_hf_inference": {"hf-inference", "meta-llama/Meta-Llama-3.1-8B-Instruct"}} {
+		resp, err := inference.CollectChat(ours(name, m[0]).ChatCompletionStream(bg, &inference.ChatRequest{Model: m[1], Messages: msgs}))
+		var acc inference.ChatAccumulator
+		for ch, err := range ours(name, m[0]).ChatCompletionStream(bg, &inference.ChatRequest{Model: m[1], Messages: msgs}) {
+			if err == nil {
+				acc.Add(ch)
+			}
+		}
+		if err != nil || py[name]["chunks"] != float64(acc.Chunks()) || py[name]["text"] != resp.Text() {
+			t.Errorf("%s: Python %v chunks, ours %d (%v)", name, py[name]["chunks"], acc.Chunks(), err)
+		}
+	}
+	_, err = ours("validation_422", "hf-inference").TextGeneration(bg, &inference.TextGenerationRequest{Model: "google/flan-t5-xxl", Prompt: "test", MaxNewTokens: new(10000)})
+	if e, _ := py["validation_422"]["error"].(map[string]any); !errors.Is(err, inference.ErrValidation) || e == nil || e["type"] != "ValidationError" {
+		t.Errorf("422: Python %v, ours %v", py["validation_422"], err)
+	}
+	tensor, err := ours("features", "hf-inference").FeatureExtraction(bg, "facebook/bart-base", "Hi, who are you?", nil)
+	if err != nil || mustJSON(tensor.Shape) != mustJSON(py["features"]["shape"]) {
+		t.Errorf("features: Python %v, ours %v %v", py["features"], tensor, err)
+	}
+	labels, err := ours("classification", "hf-inference").TextClassification(bg, "distilbert/distilbert-base-uncased-finetuned-sst-2-english", "I like you", nil)
+	want := [][]any{}
+	for _, l := range labels {
+		want = append(want, []any{l.Label, l.Score})
+	}
+	if err != nil || mustJSON(want) != mustJSON(py["classification"]["labels"]) {
+		t.Errorf("classification: Python %v, ours %v %v", py["classification"], want, err)
+	}
+}
