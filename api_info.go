@@ -91,8 +91,22 @@ func (c *Client) repoInfo(ctx context.Context, rt RepoType, id string, opts *Rep
 	if opts != nil {
 		rev = opts.Revision
 	}
-	_, err = c.getJSON(ctx, c.repoInfoURL(rt, id, rev), q, out)
-	return err
+	if _, err = c.getJSON(ctx, c.repoInfoURL(rt, id, rev), q, out); err != nil {
+		return err
+	}
+	var sha string
+	switch v := out.(type) {
+	case *ModelInfo:
+		sha = v.SHA
+	case *DatasetInfo:
+		sha = v.SHA
+	case *SpaceInfo:
+		sha = v.SHA
+	}
+	if sha != "" && !IsCommitHash(sha) {
+		return fmt.Errorf("%w: the %s info of %s names commit %q, not 40 lowercase hex digits: the server is not Hub-compatible", ErrServer, rt, id, sha)
+	}
+	return nil
 }
 
 // ModelInfo returns the model repository id. Hub API: GET /api/models/{id}

@@ -98,7 +98,26 @@ func (c *Client) ListRepoTree(ctx context.Context, id string, opts *ListRepoTree
 	q := url.Values{}
 	q.Set("recursive", strconv.FormatBool(opts.Recursive))
 	q.Set("expand", strconv.FormatBool(opts.Expand))
-	return paginate[*TreeEntry](ctx, c, c.apiRepoURL(opts.RepoType, id, parts...), q, opts.Limit)
+	return c.safeEntries(id, paginate[*TreeEntry](ctx, c, c.apiRepoURL(opts.RepoType, id, parts...), q, opts.Limit))
+}
+
+// safeEntries drops, with a warning, the entries of a server's listing
+// whose path could not name a file of the repository (empty, "..", an
+// absolute or drive path, a NUL): no caller joins such a path to a folder.
+func (c *Client) safeEntries(id string, seq iter.Seq2[*TreeEntry, error]) iter.Seq2[*TreeEntry, error] {
+	return func(yield func(*TreeEntry, error) bool) {
+		for e, err := range seq {
+			if err == nil && e != nil {
+				if _, bad := cleanFilename("", e.Path); bad != nil {
+					c.logger.Warn("hfhub: skipped an entry of the file listing with an unsafe path", "repo", id, "path", e.Path, "reason", bad.Error())
+					continue
+				}
+			}
+			if !yield(e, err) {
+				return
+			}
+		}
+	}
 }
 
 // ListRepoFiles returns the paths of every file of the repository at the

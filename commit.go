@@ -423,6 +423,12 @@ func (cm *commitRun) send(ctx context.Context) (*CommitInfo, error) {
 		}
 		return nil, err
 	}
+	if !IsCommitHash(out.CommitOID) {
+		return nil, fmt.Errorf("%w: the commit answer names commit %q, not 40 lowercase hex digits: the server is not Hub-compatible", ErrServer, out.CommitOID)
+	}
+	if cm.opts.CreatePR && out.PullRequestURL == "" {
+		return nil, fmt.Errorf("%w: commit %s was asked as a pull request, but the answer names no pull request URL: list the refs/pr/N refs of the repo (Client.ListRepoRefs with IncludePullRequests) to find it", ErrServer, out.CommitOID)
+	}
 	info := &CommitInfo{
 		OID: out.CommitOID, URL: cm.c.rewriteHubURL(out.CommitURL), RepoURL: cm.c.repoWebURL(cm.opts.RepoType, cm.id),
 		Message: cm.opts.Message, Description: cm.opts.Description,
