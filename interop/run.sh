@@ -35,9 +35,9 @@ echo "interop: building hf and interop-fixtures"
 interop_build "$tmp"
 
 status=0
-interop_start_hf_serve "$tmp"
-echo "interop: hf serve is at $INTEROP_URL; running the JS client"
-node interop/js/check.mjs --manifest "$INTEROP_MANIFEST" --endpoint "$INTEROP_URL" --hf "$tmp/hf" || status=1
+INTEROP_SERVE_ARGS="${INTEROP_SERVE_ARGS:-} --page-size 2" interop_start_hf_serve "$tmp"
+echo "interop: hf serve --page-size 2 is at $INTEROP_URL; running the JS client"
+node interop/js/check.mjs --manifest "$INTEROP_MANIFEST" --endpoint "$INTEROP_URL" --hf "$tmp/hf" --page-size 2 || status=1
 interop_stop
 echo "interop: hf serve --xet; the JS client must download LFS files through Xet (docs/xet.md)"
 INTEROP_SERVE_ARGS=--xet interop_start_hf_serve "$tmp"

@@ -26,6 +26,7 @@ const { values: args } = parseArgs({
     verbose: { type: "boolean", default: false },
     hf: { type: "string" },
     keep: { type: "boolean", default: false },
+    "page-size": { type: "string" },
     // --xet: the server runs with --xet; LFS downloads must go through
     // /v2/reconstructions and presigned xorb ranges (without Authorization).
     xet: { type: "boolean", default: false },
@@ -36,6 +37,8 @@ if (!args.manifest) {
   process.exit(2);
 }
 const manifest = JSON.parse(readFileSync(args.manifest, "utf8"));
+// --page-size N: the server answers N items per page (hf serve --page-size).
+const pageSize = args["page-size"] ? Number(args["page-size"]) : 0;
 const hubUrl = (args.endpoint || manifest.endpoint || "").replace(/\/+$/, "");
 if (!hubUrl) {
   console.error("check.mjs: no endpoint: pass --endpoint or put one in the manifest");
@@ -443,6 +446,29 @@ await check(`listModels / listDatasets by owner and by search`, async () => {
   for await (const m of hub.listModels({ ...common, search: { query: "tiny-mod" } })) found.push(m.name);
   expect(found.includes("interop/tiny-model"), `listModels(query=tiny-mod): ${JSON.stringify(found)}`);
   expect(!found.includes("tinylegacy"), `listModels(query=tiny-mod) lists tinylegacy`);
+});
+
+await check(`listModels filters (task, tags), listCommits and paging (hf serve --page-size 2)`, async () => {
+  const byTask = [];
+  for await (const m of hub.listModels({ ...common, search: { owner: manifest.owner, task: "text-generation" } })) byTask.push(m.name);
+  expect(byTask.includes("interop/tiny-model"), `listModels(task=text-generation): ${JSON.stringify(byTask)}`);
+  const none = [];
+  for await (const m of hub.listModels({ ...common, search: { owner: manifest.owner, task: "text-to-image" } })) none.push(m.name);
+  expectEqual(none, [], "listModels(task=text-to-image)");
+  const tagged = [];
+  for await (const m of hub.listModels({ ...common, search: { tags: ["interop"] } })) tagged.push(m.name);
+  expect(tagged.includes("interop/tiny-model") && !tagged.includes("tinylegacy"), `listModels(tags=[interop]): ${JSON.stringify(tagged)}`);
+  const all = [];
+  for await (const m of hub.listModels({ ...common })) all.push(m.name);
+  expectEqual(all.length, new Set(all).size, "listModels over pages lists each model once");
+  const commits = [];
+  for await (const c of hub.listCommits({ ...common, repo: { type: "model", name: "interop/tiny-model" } })) commits.push(c);
+  expect(commits.length >= 1 && commits.every((c) => isSha(c.oid)), `listCommits: ${JSON.stringify(commits.map((c) => c.oid))}`);
+  const files = [];
+  requestLog = [];
+  for await (const f of hub.listFiles({ ...common, repo: { type: "model", name: "interop/tiny-model" }, recursive: true })) files.push(f.path);
+  const pages = requestLog.filter((r) => r.includes("/tree/"));
+  if (pageSize) expect(pages.length >= Math.ceil(files.length / pageSize), `${files.length} tree entries came in ${pages.length} page(s) with --page-size ${pageSize}`);
 });
 
 for (const mv of manifest.renames || []) {
