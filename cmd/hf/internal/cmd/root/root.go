@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/auth"
+	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/buckets"
 	cachecmd "github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/cache"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/cp"
 	"github.com/hfhub-go/hfhub/cmd/hf/internal/cmd/datasets"
@@ -106,6 +107,7 @@ func register(cmd *cobra.Command, f *cmdutil.Factory) {
 		cp.NewCmd(f, nil),
 		synccmd.NewCmd(f, nil),
 		mountcmd.NewCmd(f, nil),
+		buckets.NewCmd(f),
 		mountcmd.NewUnmountCmd(f),
 	)
 }
