@@ -283,7 +283,7 @@ func (c *Client) openSyncEnd(ctx context.Context, s string, dest bool) (*syncEnd
 		return nil, fmt.Errorf("%w: %v", ErrValidation, err)
 	}
 	if u.IsBucket() {
-		return nil, fmt.Errorf("%w: %s is a bucket: sync a bucket with Client.SyncBucket (hf buckets sync)", ErrValidation, s)
+		return nil, fmt.Errorf("%w: %s is a bucket: Sync takes local and repository folders only (read a bucket with OpenBucketFS)", ErrValidation, s)
 	}
 	e.uri = u
 	rt := URIRepoType(u)

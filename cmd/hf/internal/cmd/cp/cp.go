@@ -76,7 +76,7 @@ func parse(s string) (hfuri.URI, error) {
 		return u, cmdutil.NewError(cmdutil.ExitUsage, "", err)
 	}
 	if u.IsBucket() {
-		return u, cmdutil.Errorf(cmdutil.ExitUsage, "use hf buckets cp for buckets", "%s is a bucket", s)
+		return u, cmdutil.Errorf(cmdutil.ExitUsage, "read bucket files with the library (Client.DownloadBucketFiles); uploads to buckets need Xet uploads, not in hf yet", "%s is a bucket: hf cp copies repository files only", s)
 	}
 	return u, nil
 }

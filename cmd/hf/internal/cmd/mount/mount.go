@@ -73,7 +73,7 @@ func parseRepo(s, flagType string) (hfuri.URI, error) {
 		return u, cmdutil.NewError(cmdutil.ExitUsage, "", err)
 	}
 	if u.IsBucket() {
-		return u, cmdutil.Errorf(cmdutil.ExitUsage, "", "%s is a bucket: mounting buckets is not supported by hf mount; read it with hf buckets cp or hf sync", s)
+		return u, cmdutil.Errorf(cmdutil.ExitUsage, "", "%s is a bucket: hf mount mounts repository revisions only", s)
 	}
 	_, _, typed := hfuri.SplitTypePrefix(strings.TrimPrefix(s, hfuri.Scheme))
 	if !typed && flagType != "" {
