@@ -142,7 +142,7 @@ func run(size int64, randomN int, base string) error {
 	if err != nil {
 		return err
 	}
-	defer srv.Unmount()
+	defer func() { srv.Unmount() }() // the srv of the moment: it is mounted twice
 	mf, err := os.Open(filepath.Join(mp, "big.bin"))
 	if err != nil {
 		return err
