@@ -42,6 +42,23 @@ func (k *knobs) add(cmd *cobra.Command) {
 	cmdutil.AddEnvFlags(cmd, &k.env)
 }
 
+// prepare checks the image flags, then returns the client, the image object
+// and the parsed environment and secrets: what deploy and update both need
+// before their request.
+func (k *knobs) prepare(f *cmdutil.Factory) (c *hfhub.Client, img map[string]any, vars, secrets []hfhub.SpaceKeyValue, err error) {
+	if img, err = k.image(); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	if c, err = f.Client(); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	tok, _ := c.Token()
+	if vars, secrets, err = k.env.Parse(f.Getenv, tok); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	return c, img, vars, secrets, nil
+}
+
 // image builds the image object from the flags (nil: none given).
 func (k *knobs) image() (map[string]any, error) {
 	if k.customImage == "" {
@@ -78,16 +95,7 @@ func newDeployCmd(f *cmdutil.Factory) *cobra.Command {
   $ hf endpoints wait my-llm`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			img, err := k.image()
-			if err != nil {
-				return err
-			}
-			c, err := f.Client()
-			if err != nil {
-				return err
-			}
-			tok, _ := c.Token()
-			vars, secrets, err := k.env.Parse(f.Getenv, tok)
+			c, img, vars, secrets, err := k.prepare(f)
 			if err != nil {
 				return err
 			}
@@ -119,16 +127,7 @@ func newUpdateCmd(f *cmdutil.Factory) *cobra.Command {
 		Example: "  $ hf endpoints update my-llm --min-replica 1 --max-replica 4\n  $ hf endpoints update my-llm --instance-type nvidia-a10g",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			img, err := k.image()
-			if err != nil {
-				return err
-			}
-			c, err := f.Client()
-			if err != nil {
-				return err
-			}
-			tok, _ := c.Token()
-			vars, secrets, err := k.env.Parse(f.Getenv, tok)
+			c, img, vars, secrets, err := k.prepare(f)
 			if err != nil {
 				return err
 			}
