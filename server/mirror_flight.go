@@ -51,9 +51,17 @@ type flight struct {
 	moved    bool          // the spool file left path (renamed or removed)
 }
 
+// errBlobStored reports that a transfer finished, and its blob reached
+// the store, between the caller's look in the store and flightFor.
+var errBlobStored = errors.New("mirror: the blob is stored now")
+
 // flightFor joins the transfer of key, starting it if none runs. The
-// caller must Close the reader it gets from the flight.
-func (m *Mirror) flightFor(key string, rec *fileRecord, url string) (*flight, error) {
+// caller must Close the reader it gets from the flight. It returns
+// errBlobStored when no transfer runs because one just finished: a flight
+// leaves m.flights (under m.flMu) only after its blob is in the store, so
+// looking in the store again under the lock closes the window in which a
+// second request would fetch the blob upstream again.
+func (m *Mirror) flightFor(ctx context.Context, key string, rec *fileRecord, url string) (*flight, error) {
 	m.flMu.Lock()
 	defer m.flMu.Unlock()
 	if f := m.flights[key]; f != nil {
@@ -61,6 +69,9 @@ func (m *Mirror) flightFor(key string, rec *fileRecord, url string) (*flight, er
 		f.refs++
 		f.mu.Unlock()
 		return f, nil
+	}
+	if info, err := m.opts.Store.Stat(ctx, key); err == nil && info.Size == rec.Size {
+		return nil, errBlobStored
 	}
 	file, err := m.spoolFile()
 	if err != nil {

@@ -107,7 +107,10 @@ func (m *Mirror) serveFile(w http.ResponseWriter, r *http.Request, rt mirrorRout
 		return
 	}
 	m.metrics.Add(MetricCacheMisses, 1, "kind", "blob")
-	f, err := m.flightFor(key, rec, m.pinnedURL(rt, rec.Commit, p))
+	f, err := m.flightFor(r.Context(), key, rec, m.pinnedURL(rt, rec.Commit, p))
+	if errors.Is(err, errBlobStored) && m.serveStored(w, r, key, rec.Size) {
+		return
+	}
 	if err != nil {
 		writeError(w, r, http.StatusInternalServerError, "", "mirror: "+err.Error())
 		return
